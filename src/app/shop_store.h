@@ -1,0 +1,34 @@
+// shop_store.h — ShopStore: the port through which a shop's state becomes durable.
+//
+// The app layer owns this interface; adapters (store/sqlite_store, later PostgreSQL)
+// implement it. Commit writes a batch of events and the rows they touched — read from the
+// engine's state after the batch was applied — in one transaction: when it returns Ok the
+// batch is durable, and when it fails nothing of it is. Load fills an engine with the live
+// state from the rows; ReplayEvents rebuilds it from the event log (used by `check`).
+// Thread safety: a ShopStore is used by one thread at a time (the shop's writer).
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "common/result.h"
+#include "engine/engine.h"
+#include "engine/event.h"
+
+namespace belofte::app {
+
+class ShopStore {
+ public:
+  virtual ~ShopStore() = default;
+
+  // Loads the live state (catalogue, stock, open orders, queues) into `engine`.
+  virtual Status Load(engine::Engine& engine) = 0;
+
+  // Durably writes `events` and the rows they touched, as `state` now holds them.
+  virtual Status Commit(const std::vector<engine::Event>& events, const engine::ShopState& state) = 0;
+
+  // Calls `apply` for every stored event in sequence order.
+  virtual Status ReplayEvents(const std::function<void(const engine::Event&)>& apply) = 0;
+};
+
+}  // namespace belofte::app

@@ -1,0 +1,83 @@
+// shop_writer.h — ShopWriter: the one writer of a shop, with group commit.
+//
+// Callers Submit commands from any thread. The writer thread takes every command waiting,
+// executes them in arrival order against the engine (under an exclusive lock held only while
+// applying, microseconds), then commits all of their events in one store transaction with no
+// lock held, and only then completes each command's callback: acknowledged means durable
+// (DESIGN "group commit"). While one batch commits, the next gathers; a lone command commits
+// at once. Reads take the shared lock through Read() and never wait for a disk flush.
+//
+// A failed commit leaves memory ahead of the disk; the writer cannot recover from that, so it
+// reports the error and aborts the process: the next start loads the durable state.
+// Thread safety: Submit, Execute, Read and stats are thread-safe. Stop is idempotent.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+
+#include "app/shop_store.h"
+#include "engine/engine.h"
+
+namespace belofte::app {
+
+struct WriterStats {
+  uint64_t commands = 0;
+  uint64_t rejected = 0;
+  uint64_t batches = 0;
+  uint64_t events = 0;
+  uint64_t largest_batch = 0;
+};
+
+class ShopWriter {
+ public:
+  using Done = std::function<void(Result<engine::Outcome>)>;
+
+  // REQUIRES: engine already loaded from store; both outlive the writer.
+  ShopWriter(engine::Engine& engine, ShopStore& store);
+  ~ShopWriter();  // Stop()s
+  ShopWriter(const ShopWriter&) = delete;
+  ShopWriter& operator=(const ShopWriter&) = delete;
+
+  // Queues a command; `done` runs on the writer thread once the outcome is durable (or
+  // rejected). After Stop, `done` runs at once with an error.
+  void Submit(engine::Command command, Done done);
+  // Submits and waits.
+  Result<engine::Outcome> Execute(engine::Command command);
+
+  // Runs `read` with the engine under the shared lock.
+  template <typename F>
+  auto Read(F&& read) const {
+    std::shared_lock lock(state_mu_);
+    return read(static_cast<const engine::Engine&>(engine_));
+  }
+
+  // Stops taking commands, commits and acknowledges everything already queued, joins.
+  void Stop();
+  WriterStats stats() const;
+
+ private:
+  struct Pending {
+    engine::Command command;
+    Done done;
+  };
+  void Run();
+
+  engine::Engine& engine_;
+  ShopStore& store_;
+  mutable std::shared_mutex state_mu_;  // guards engine_ state between writer and readers
+
+  mutable std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;  // GUARDED_BY(queue_mu_)
+  bool stopping_ = false;      // GUARDED_BY(queue_mu_)
+  WriterStats stats_;          // GUARDED_BY(queue_mu_)
+  std::thread thread_;
+};
+
+}  // namespace belofte::app

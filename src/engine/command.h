@@ -1,0 +1,118 @@
+// command.h — what a user or adapter asks the engine to do.
+//
+// A command is a request: it may be rejected (Execute returns an Error and nothing changes) or
+// accepted (it becomes one or more events). Every command carries its business time `at`;
+// the engine never reads a clock. Thread safety: value types.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "domain/order.h"
+#include "domain/product.h"
+#include "domain/time.h"
+
+namespace belofte::engine {
+
+struct UpsertProduct {
+  Product product;
+  Instant at;
+};
+
+struct UpsertLocation {
+  std::string code;
+  std::string name;
+  Instant at;
+};
+
+struct PlaceOrder {
+  struct Line {
+    std::string sku;
+    Quantity quantity;
+    Money unit_price;
+  };
+  std::string channel;
+  std::string external_id;
+  Instant placed_at;  // sets the lines' age in the backorder queue
+  Customer customer;
+  Payment payment = Payment::kUnpaid;
+  ShipPolicy ship_policy = ShipPolicy::kShipAvailable;
+  std::vector<Line> lines;
+  Instant at;  // when belofte received it
+};
+
+struct SetPayment {
+  OrderId order = 0;
+  Payment payment = Payment::kPaid;
+  Instant at;
+};
+
+struct LineQuantity {
+  LineId line = 0;
+  Quantity quantity;
+};
+
+struct CancelOrder {
+  OrderId order = 0;
+  std::vector<LineQuantity> lines;  // empty: everything not yet shipped
+  std::string reason;
+  Instant at;
+};
+
+struct ShipOrder {
+  OrderId order = 0;
+  std::string location = "main";
+  std::vector<LineQuantity> lines;  // empty: everything allocated at the location
+  Instant at;
+};
+
+struct AdjustStock {
+  std::string sku;
+  std::string location;
+  Quantity delta;  // positive: found/added; negative: lost/damaged
+  std::string reason;
+  Instant at;
+};
+
+struct CountStock {
+  std::string sku;
+  std::string location;
+  Quantity counted;
+  std::string reason;
+  Instant at;
+};
+
+struct ReceiveStock {
+  std::string sku;
+  std::string location;
+  Quantity quantity;
+  std::string reference;  // e.g. a purchase order number
+  Instant at;
+};
+
+struct TransferStock {
+  std::string sku;
+  std::string from;
+  std::string to;
+  Quantity quantity;
+  std::string reason;
+  Instant at;
+};
+
+// Manual queue override: a line with a higher priority waits ahead of lines with a lower one;
+// equal priorities keep the shop's rule (default 0 for every line).
+struct SetLinePriority {
+  LineId line = 0;
+  int32_t priority = 0;
+  Instant at;
+};
+
+using Command = std::variant<UpsertProduct, UpsertLocation, PlaceOrder, SetPayment, CancelOrder, ShipOrder,
+                             AdjustStock, CountStock, ReceiveStock, TransferStock, SetLinePriority>;
+
+// The business time of any command.
+Instant CommandTime(const Command& command);
+
+}  // namespace belofte::engine

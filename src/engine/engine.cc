@@ -1,0 +1,897 @@
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace belofte::engine {
+
+namespace {
+
+constexpr size_t kMaxOrderLines = 1000;
+constexpr size_t kMaxExternalIdLength = 128;
+constexpr size_t kMaxTextLength = 500;
+constexpr size_t kMaxNameLength = 256;
+constexpr int32_t kMaxManualPriority = 1'000'000;
+
+bool ValidText(const std::string& text, size_t max_length) {
+  if (text.size() > max_length) return false;
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20) return false;  // no control characters
+  }
+  return true;
+}
+
+bool ValidUnits(Quantity q) { return q.positive() && q.units() <= kMaxQuantityUnits; }
+
+std::string Field(const char* name, size_t index, const char* member) {
+  return std::string(name) + "[" + std::to_string(index) + "]." + member;
+}
+
+OrderId OrderOf(const EventBody& body) {
+  return std::visit(
+      [](const auto& e) -> OrderId {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, OrderPlaced>) {
+          return 0;  // a new order did not exist before: it cannot "become" ready
+        } else if constexpr (requires { e.order; }) {
+          return e.order;
+        } else {
+          return 0;
+        }
+      },
+      body);
+}
+
+}  // namespace
+
+Instant CommandTime(const Command& command) {
+  return std::visit([](const auto& c) { return c.at; }, command);
+}
+
+// One command's execution: numbers and applies the events it emits, and gathers the outcome.
+class Engine::Execution {
+ public:
+  Execution(Engine& engine, Instant at, std::vector<Event>* out) : engine_(engine), at_(at), out_(out) {}
+
+  void Emit(EventBody body) {
+    if (OrderId id = OrderOf(body); id != 0 && !before_.count(id)) {
+      if (const Order* order = engine_.state_.FindOrder(id)) before_[id] = DeriveStatus(*order);
+    }
+    if (const auto* fill = std::get_if<BackorderFilled>(&body)) {
+      outcome.filled.push_back(Fill{fill->order, fill->line, fill->sku, fill->quantity});
+    }
+    if (const auto* moved = std::get_if<StockMoved>(&body)) outcome.movements.push_back(moved->movement.id);
+    Event event{engine_.state_.last_seq + 1, at_, std::move(body)};
+    engine_.Apply(event);
+    out_->push_back(std::move(event));
+  }
+
+  Outcome Finish() {
+    for (const auto& [id, status] : before_) {
+      const Order* order = engine_.state_.FindOrder(id);
+      if (order && status != OrderStatus::kReady && DeriveStatus(*order) == OrderStatus::kReady) {
+        outcome.ready_orders.push_back(id);
+      }
+    }
+    return std::move(outcome);
+  }
+
+  Instant at() const { return at_; }
+  Outcome outcome;
+
+ private:
+  Engine& engine_;
+  Instant at_;
+  std::vector<Event>* out_;
+  std::map<OrderId, OrderStatus> before_;
+};
+
+Engine::Engine(std::unique_ptr<QueuePriorityRule> rule) : rule_(std::move(rule)) {
+  state_.locations.push_back(Location{0, kMainLocation, "Main warehouse"});
+  state_.location_by_code[kMainLocation] = 0;
+}
+
+Result<Outcome> Engine::Execute(const Command& command, std::vector<Event>* events) {
+  Execution x(*this, CommandTime(command), events);
+  Result<Outcome> result = std::visit([&](const auto& c) { return Do(c, x); }, command);
+  if (!result.ok()) return result;
+  Outcome base = std::move(result.value());
+  Outcome done = x.Finish();
+  if (base.order != 0) done.order = base.order;
+  done.created = base.created;
+  return done;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolution helpers
+
+Result<LocationIndex> Engine::ResolveLocation(const std::string& code, const char* field) const {
+  auto it = state_.location_by_code.find(code);
+  if (it == state_.location_by_code.end()) {
+    return Error::NotFound("unknown_location", "No location with code '" + code + "'.", field)
+        .With("location", code);
+  }
+  return it->second;
+}
+
+Result<const SkuState*> Engine::ResolveSku(const std::string& sku, const char* field) const {
+  const SkuState* s = state_.FindSku(sku);
+  if (!s) return Error::NotFound("unknown_sku", "No product with SKU '" + sku + "'.", field).With("sku", sku);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalogue
+
+Result<Outcome> Engine::Do(const UpsertProduct& c, Execution& x) {
+  const Product& p = c.product;
+  if (!ValidSku(p.sku)) return Error::Invalid("invalid_sku", "A SKU is 1-64 characters of A-Z a-z 0-9 . _ -.", "sku");
+  if (p.name.empty() || !ValidText(p.name, kMaxNameLength)) {
+    return Error::Invalid("invalid_name", "The name must be 1-256 characters without control characters.", "name");
+  }
+  if (p.price.cents() < 0 || !Money::ValidCurrency(p.price.currency())) {
+    return Error::Invalid("invalid_money", "The price must be a non-negative amount in a valid currency.", "price");
+  }
+  if (p.cost.cents() < 0 || !Money::ValidCurrency(p.cost.currency())) {
+    return Error::Invalid("invalid_money", "The cost must be a non-negative amount in a valid currency.", "cost");
+  }
+  const BackorderPolicy& b = p.backorder;
+  if (b.max_units && (b.max_units->negative() || b.max_units->units() > kMaxQuantityUnits)) {
+    return Error::Invalid("invalid_quantity", "max_units must be a non-negative integer.", "backorder.max_units");
+  }
+  if (b.max_wait_days && (*b.max_wait_days < 0 || *b.max_wait_days > 3650)) {
+    return Error::Invalid("invalid_quantity", "max_wait_days must be between 0 and 3650.", "backorder.max_wait_days");
+  }
+  if (b.kind == BackorderPolicyKind::kPreorder && !b.release_date) {
+    return Error::Invalid("missing_release_date", "A pre-order product needs a release_date.",
+                          "backorder.release_date");
+  }
+  if (const SkuState* existing = state_.FindSku(p.sku)) {
+    if (existing->product == p) return Outcome{};
+    if (existing->backordered.positive() && !b.allows_backorders()) {
+      return Error::Conflict("backorders_waiting",
+                             "The SKU has backordered units waiting; cancel or fill them before denying backorders.",
+                             "backorder.policy")
+          .With("sku", p.sku)
+          .With("backordered", std::to_string(existing->backordered.units()));
+    }
+    if (b.max_units && *b.max_units < existing->backordered) {
+      return Error::Conflict("cap_below_waiting", "max_units is below the units already backordered.",
+                             "backorder.max_units")
+          .With("sku", p.sku)
+          .With("backordered", std::to_string(existing->backordered.units()));
+    }
+  }
+  x.Emit(ProductUpserted{p});
+  return Outcome{};
+}
+
+Result<Outcome> Engine::Do(const UpsertLocation& c, Execution& x) {
+  if (!ValidCode(c.code)) {
+    return Error::Invalid("invalid_code", "A location code is 1-64 characters of a-z 0-9 _ -.", "code");
+  }
+  if (!ValidText(c.name, kMaxNameLength)) {
+    return Error::Invalid("invalid_name", "The name must be at most 256 characters without control characters.",
+                          "name");
+  }
+  std::string name = c.name.empty() ? c.code : c.name;
+  auto it = state_.location_by_code.find(c.code);
+  LocationIndex index = it == state_.location_by_code.end() ? static_cast<LocationIndex>(state_.locations.size())
+                                                            : it->second;
+  if (it != state_.location_by_code.end() && state_.locations[index].name == name) return Outcome{};
+  x.Emit(LocationUpserted{Location{index, c.code, name}});
+  return Outcome{};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orders
+
+Result<Outcome> Engine::Do(const PlaceOrder& c, Execution& x) {
+  if (!ValidCode(c.channel)) {
+    return Error::Invalid("invalid_channel", "A channel code is 1-64 characters of a-z 0-9 _ -.", "channel");
+  }
+  if (c.external_id.empty() || !ValidText(c.external_id, kMaxExternalIdLength)) {
+    return Error::Invalid("invalid_external_id", "external_id must be 1-128 characters without control characters.",
+                          "external_id");
+  }
+  std::string key = ExternalKey(c.channel, c.external_id);
+  if (auto it = state_.order_by_external.find(key); it != state_.order_by_external.end()) {
+    Outcome same;
+    same.order = it->second;
+    same.created = false;
+    return same;
+  }
+  if (c.lines.empty()) return Error::Invalid("no_lines", "An order needs at least one line.", "lines");
+  if (c.lines.size() > kMaxOrderLines) {
+    return Error::Invalid("too_many_lines", "An order has at most 1000 lines.", "lines");
+  }
+  if (!c.customer.email.empty() && !ValidEmail(c.customer.email)) {
+    return Error::Invalid("invalid_email", "The customer's e-mail address is not valid.", "customer.email");
+  }
+  if (!ValidText(c.customer.name, kMaxNameLength)) {
+    return Error::Invalid("invalid_name", "The customer's name is too long or has control characters.",
+                          "customer.name");
+  }
+  if (!ValidLanguage(c.customer.language)) {
+    return Error::Invalid("invalid_language", "The customer's language must be 'nl' or 'en'.", "customer.language");
+  }
+
+  // Plan the split per line against a scratch copy of the free stock and cap headroom per SKU.
+  struct Scratch {
+    const SkuState* sku;
+    std::vector<Quantity> free;  // per location
+    Quantity backordered;        // added by this order
+    Quantity requested;
+    bool short_deny = false;
+    bool short_cap = false;
+  };
+  std::map<std::string, Scratch> scratch;
+  Order order;
+  order.id = state_.next_order_id;
+  order.channel = c.channel;
+  order.external_id = c.external_id;
+  order.customer = c.customer;
+  order.payment = c.payment;
+  order.ship_policy = c.ship_policy;
+  order.placed_at = c.placed_at;
+  order.lines.reserve(c.lines.size());
+  for (size_t i = 0; i < c.lines.size(); ++i) {
+    const auto& in = c.lines[i];
+    if (!ValidUnits(in.quantity)) {
+      return Error::Invalid("invalid_quantity", "A line quantity must be a positive integer.",
+                            Field("lines", i, "quantity"));
+    }
+    if (in.unit_price.cents() < 0 || !Money::ValidCurrency(in.unit_price.currency())) {
+      return Error::Invalid("invalid_money", "unit_price must be a non-negative amount.", Field("lines", i, "unit_price"));
+    }
+    const SkuState* sku = state_.FindSku(in.sku);
+    if (!sku) {
+      return Error::Invalid("unknown_sku", "No product with SKU '" + in.sku + "'.", Field("lines", i, "sku"))
+          .With("sku", in.sku);
+    }
+    auto [it, fresh] = scratch.try_emplace(in.sku);
+    Scratch& s = it->second;
+    if (fresh) {
+      s.sku = sku;
+      for (const auto& level : sku->levels) s.free.push_back(Max(kNoUnits, level.free()));
+    }
+    s.requested += in.quantity;
+
+    OrderLine line;
+    line.id = state_.next_line_id + i;
+    line.sku = in.sku;
+    line.quantity = in.quantity;
+    line.unit_price = in.unit_price;
+    Quantity left = in.quantity;
+    for (LocationIndex loc = 0; loc < s.free.size() && left.positive(); ++loc) {
+      Quantity take = Min(left, s.free[loc]);
+      if (take.positive()) {
+        line.allocations.push_back(Allocation{loc, take});
+        s.free[loc] -= take;
+        left -= take;
+      }
+    }
+    if (left.positive()) {
+      const BackorderPolicy& policy = sku->product.backorder;
+      if (!policy.allows_backorders()) {
+        s.short_deny = true;
+      } else if (auto headroom = policy.Headroom(sku->backordered + s.backordered); headroom && *headroom < left) {
+        s.short_cap = true;
+      } else if (policy.kind == BackorderPolicyKind::kPreorder && policy.max_wait_days && policy.release_date &&
+                 policy.release_date->days() - c.placed_at.date().days() > *policy.max_wait_days) {
+        return Error::Conflict("max_wait_exceeded",
+                               "The release date of '" + in.sku + "' is further away than its max_wait_days.",
+                               Field("lines", i, "sku"))
+            .With("sku", in.sku)
+            .With("release_date", policy.release_date->ToString());
+      }
+      s.backordered += left;
+      line.backordered = left;
+    }
+    order.lines.push_back(std::move(line));
+  }
+
+  std::vector<Shortage> shortages;
+  bool any_deny = false;
+  for (const auto& [sku, s] : scratch) {
+    if (!s.short_deny && !s.short_cap) continue;
+    any_deny |= s.short_deny;
+    Quantity available = Max(kNoUnits, s.sku->free());
+    if (auto headroom = s.sku->product.backorder.Headroom(s.sku->backordered)) available += *headroom;
+    shortages.push_back(Shortage{sku, s.requested.units(), available.units()});
+  }
+  if (!shortages.empty()) {
+    Error e = any_deny ? Error::Conflict("insufficient_stock", "Not enough stock for every line of the order.")
+                       : Error::Conflict("backorder_cap_reached",
+                                         "The order would backorder more units than the product allows.");
+    e.shortages = std::move(shortages);
+    return e;
+  }
+
+  if (!state_.channels.count(c.channel)) x.Emit(ChannelCreated{c.channel, "api"});
+  OrderId id = order.id;
+  x.Emit(OrderPlaced{std::move(order)});
+  Outcome out;
+  out.order = id;
+  out.created = true;
+  return out;
+}
+
+Result<Outcome> Engine::Do(const SetPayment& c, Execution& x) {
+  const Order* order = state_.FindOrder(c.order);
+  if (!order) return Error::NotFound("unknown_order", "No open order with id " + std::to_string(c.order) + ".");
+  Outcome out;
+  out.order = c.order;
+  if (order->payment == c.payment) return out;
+  if (order->payment == Payment::kRefunded) {
+    return Error::Conflict("order_refunded", "The order was refunded; its payment can no longer change.", "payment");
+  }
+  x.Emit(PaymentChanged{c.order, c.payment});
+  if (c.payment == Payment::kRefunded) {
+    // A refund ends the order: whatever is not shipped is cancelled and its stock released.
+    std::set<std::pair<std::string, LocationIndex>> released;
+    const Order& now = *state_.FindOrder(c.order);
+    std::vector<std::pair<LineId, Quantity>> todo;
+    for (const auto& line : now.lines) {
+      if (line.remaining().positive()) todo.emplace_back(line.id, line.remaining());
+    }
+    for (const auto& [line_id, qty] : todo) {
+      const Order& o = *state_.FindOrder(c.order);
+      const OrderLine* line = state_.FindLine(line_id).second;
+      for (const auto& a : line->allocations) released.emplace(line->sku, a.location);
+      CancelLine(x, o, *line, qty, "refunded");
+    }
+    for (const auto& [sku, loc] : released) FillQueue(x, sku, loc);
+  }
+  return out;
+}
+
+Result<Outcome> Engine::Do(const CancelOrder& c, Execution& x) {
+  const Order* order = state_.FindOrder(c.order);
+  if (!order) return Error::NotFound("unknown_order", "No open order with id " + std::to_string(c.order) + ".");
+  if (!ValidText(c.reason, kMaxTextLength)) {
+    return Error::Invalid("invalid_reason", "The reason is at most 500 characters without control characters.",
+                          "reason");
+  }
+  // Sum the request per line, validating each entry.
+  std::map<LineId, Quantity> request;
+  if (c.lines.empty()) {
+    for (const auto& line : order->lines) {
+      if (line.remaining().positive()) request[line.id] = line.remaining();
+    }
+    if (request.empty()) {
+      return Error::Conflict("nothing_to_cancel", "Everything in the order has shipped or was cancelled already.");
+    }
+  } else {
+    for (size_t i = 0; i < c.lines.size(); ++i) {
+      const auto& want = c.lines[i];
+      auto [o, line] = state_.FindLine(want.line);
+      if (o != order || !line) {
+        return Error::Invalid("unknown_line", "Line " + std::to_string(want.line) + " is not a line of this order.",
+                              Field("lines", i, "line_id"));
+      }
+      if (!ValidUnits(want.quantity)) {
+        return Error::Invalid("invalid_quantity", "A quantity must be a positive integer.",
+                              Field("lines", i, "quantity"));
+      }
+      request[want.line] += want.quantity;
+    }
+    for (const auto& [line_id, qty] : request) {
+      const OrderLine* line = state_.FindLine(line_id).second;
+      if (qty > line->quantity) {
+        return Error::Invalid("exceeds_ordered", "More units to cancel than the line ordered.", "lines")
+            .With("line_id", std::to_string(line_id))
+            .With("ordered", std::to_string(line->quantity.units()));
+      }
+      if (qty > line->remaining()) {
+        return Error::Conflict("exceeds_remaining", "More units to cancel than are left to ship.", "lines")
+            .With("line_id", std::to_string(line_id))
+            .With("remaining", std::to_string(line->remaining().units()));
+      }
+    }
+  }
+  std::set<std::pair<std::string, LocationIndex>> released;
+  for (const auto& [line_id, qty] : request) {
+    const Order& o = *state_.FindOrder(c.order);
+    const OrderLine* line = state_.FindLine(line_id).second;
+    for (const auto& a : line->allocations) released.emplace(line->sku, a.location);
+    CancelLine(x, o, *line, qty, c.reason.empty() ? "cancelled" : c.reason);
+  }
+  for (const auto& [sku, loc] : released) FillQueue(x, sku, loc);
+  Outcome out;
+  out.order = c.order;
+  return out;
+}
+
+void Engine::CancelLine(Execution& x, const Order& order, const OrderLine& line, Quantity quantity,
+                        const std::string& reason) {
+  LineCancelled e;
+  e.order = order.id;
+  e.line = line.id;
+  e.sku = line.sku;
+  e.reason = reason;
+  e.from_backordered = Min(quantity, line.backordered);
+  Quantity left = quantity - e.from_backordered;
+  for (auto it = line.allocations.rbegin(); it != line.allocations.rend() && left.positive(); ++it) {
+    Quantity take = Min(left, it->quantity);
+    e.from_allocations.push_back(Allocation{it->location, take});
+    left -= take;
+  }
+  x.Emit(std::move(e));
+}
+
+Result<Outcome> Engine::Do(const ShipOrder& c, Execution& x) {
+  const Order* order = state_.FindOrder(c.order);
+  if (!order) return Error::NotFound("unknown_order", "No open order with id " + std::to_string(c.order) + ".");
+  auto location = ResolveLocation(c.location, "location");
+  if (!location.ok()) return location.take_error();
+  LocationIndex loc = *location;
+  if (order->ship_policy == ShipPolicy::kShipComplete) {
+    for (const auto& line : order->lines) {
+      if (line.backordered.positive()) {
+        return Error::Conflict("ship_complete_waiting",
+                               "The order ships complete and line " + std::to_string(line.id) + " is still waiting.",
+                               "lines")
+            .With("line_id", std::to_string(line.id))
+            .With("backordered", std::to_string(line.backordered.units()));
+      }
+    }
+  }
+
+  std::map<LineId, Quantity> request;
+  if (c.lines.empty()) {
+    for (const auto& line : order->lines) {
+      if (line.AllocatedAt(loc).positive()) request[line.id] = line.AllocatedAt(loc);
+    }
+    if (request.empty()) {
+      return Error::Conflict("nothing_allocated", "Nothing of this order is allocated at location '" + c.location + "'.",
+                             "location");
+    }
+  } else {
+    for (size_t i = 0; i < c.lines.size(); ++i) {
+      const auto& want = c.lines[i];
+      auto [o, line] = state_.FindLine(want.line);
+      if (o != order || !line) {
+        return Error::Invalid("unknown_line", "Line " + std::to_string(want.line) + " is not a line of this order.",
+                              Field("lines", i, "line_id"));
+      }
+      if (!ValidUnits(want.quantity)) {
+        return Error::Invalid("invalid_quantity", "A quantity must be a positive integer.",
+                              Field("lines", i, "quantity"));
+      }
+      request[want.line] += want.quantity;
+    }
+  }
+  for (const auto& [line_id, qty] : request) {
+    const OrderLine* line = state_.FindLine(line_id).second;
+    if (qty > line->quantity) {
+      return Error::Invalid("exceeds_ordered", "More units to ship than the line ordered.", "lines")
+          .With("line_id", std::to_string(line_id))
+          .With("ordered", std::to_string(line->quantity.units()));
+    }
+    if (qty > line->AllocatedAt(loc)) {
+      return Error::Conflict("not_allocated", "Only allocated units can ship.", "lines")
+          .With("line_id", std::to_string(line_id))
+          .With("sku", line->sku)
+          .With("requested", std::to_string(qty.units()))
+          .With("allocated", std::to_string(line->AllocatedAt(loc).units()));
+    }
+  }
+  for (const auto& [line_id, qty] : request) {
+    const OrderLine* line = state_.FindLine(line_id).second;
+    std::string sku = line->sku;
+    x.Emit(LineShipped{c.order, line_id, sku, loc, qty});
+    StockMovement m{state_.next_movement_id, sku, loc, MovementKind::kShipment, -qty, "", "order:" + std::to_string(c.order),
+                    x.at()};
+    x.Emit(StockMoved{std::move(m)});
+  }
+  Outcome out;
+  out.order = c.order;
+  return out;
+}
+
+Result<Outcome> Engine::Do(const SetLinePriority& c, Execution& x) {
+  auto [order, line] = state_.FindLine(c.line);
+  if (!line) return Error::NotFound("unknown_line", "No open order line with id " + std::to_string(c.line) + ".");
+  if (c.priority < -kMaxManualPriority || c.priority > kMaxManualPriority) {
+    return Error::Invalid("invalid_priority", "priority must be between -1000000 and 1000000.", "priority");
+  }
+  Outcome out;
+  out.order = order->id;
+  if (line->priority == c.priority) return out;
+  x.Emit(LinePrioritySet{order->id, c.line, c.priority});
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stock
+
+Result<Outcome> Engine::Do(const AdjustStock& c, Execution& x) {
+  auto sku = ResolveSku(c.sku, "sku");
+  if (!sku.ok()) return sku.take_error();
+  auto loc = ResolveLocation(c.location, "location");
+  if (!loc.ok()) return loc.take_error();
+  if (c.delta.zero() || c.delta.units() > kMaxQuantityUnits || c.delta.units() < -kMaxQuantityUnits) {
+    return Error::Invalid("invalid_quantity", "delta must be a non-zero integer.", "delta");
+  }
+  if (!ValidText(c.reason, kMaxTextLength)) {
+    return Error::Invalid("invalid_reason", "The reason is at most 500 characters without control characters.",
+                          "reason");
+  }
+  if (c.delta.positive()) {
+    StockIn(x, c.sku, *loc, MovementKind::kAdjustment, c.delta, c.reason, "");
+  } else {
+    Quantity on_hand = (*sku)->Level(*loc).on_hand;
+    if (on_hand + c.delta < kNoUnits) {
+      return Error::Conflict("negative_stock", "The adjustment would take on-hand stock below zero.", "delta")
+          .With("sku", c.sku)
+          .With("on_hand", std::to_string(on_hand.units()));
+    }
+    StockOut(x, c.sku, *loc, MovementKind::kAdjustment, -c.delta, c.reason, "");
+  }
+  return Outcome{};
+}
+
+Result<Outcome> Engine::Do(const CountStock& c, Execution& x) {
+  auto sku = ResolveSku(c.sku, "sku");
+  if (!sku.ok()) return sku.take_error();
+  auto loc = ResolveLocation(c.location, "location");
+  if (!loc.ok()) return loc.take_error();
+  if (c.counted.negative() || c.counted.units() > kMaxQuantityUnits) {
+    return Error::Invalid("invalid_quantity", "counted must be a non-negative integer.", "counted");
+  }
+  if (!ValidText(c.reason, kMaxTextLength)) {
+    return Error::Invalid("invalid_reason", "The reason is at most 500 characters without control characters.",
+                          "reason");
+  }
+  Quantity delta = c.counted - (*sku)->Level(*loc).on_hand;
+  if (delta.positive()) {
+    StockIn(x, c.sku, *loc, MovementKind::kCount, delta, c.reason, "");
+  } else if (delta.negative()) {
+    StockOut(x, c.sku, *loc, MovementKind::kCount, -delta, c.reason, "");
+  } else {
+    // A count that confirms the shelf is still a fact worth keeping in the ledger.
+    x.Emit(StockMoved{StockMovement{state_.next_movement_id, c.sku, *loc, MovementKind::kCount, kNoUnits, c.reason, "",
+                                    x.at()}});
+  }
+  return Outcome{};
+}
+
+Result<Outcome> Engine::Do(const ReceiveStock& c, Execution& x) {
+  auto sku = ResolveSku(c.sku, "sku");
+  if (!sku.ok()) return sku.take_error();
+  auto loc = ResolveLocation(c.location, "location");
+  if (!loc.ok()) return loc.take_error();
+  if (!ValidUnits(c.quantity)) return Error::Invalid("invalid_quantity", "quantity must be a positive integer.", "quantity");
+  if (!ValidText(c.reference, kMaxTextLength)) {
+    return Error::Invalid("invalid_reference", "The reference is at most 500 characters.", "reference");
+  }
+  StockIn(x, c.sku, *loc, MovementKind::kReceipt, c.quantity, "", c.reference);
+  return Outcome{};
+}
+
+Result<Outcome> Engine::Do(const TransferStock& c, Execution& x) {
+  auto sku = ResolveSku(c.sku, "sku");
+  if (!sku.ok()) return sku.take_error();
+  auto from = ResolveLocation(c.from, "from");
+  if (!from.ok()) return from.take_error();
+  auto to = ResolveLocation(c.to, "to");
+  if (!to.ok()) return to.take_error();
+  if (*from == *to) return Error::Invalid("same_location", "A transfer needs two different locations.", "to");
+  if (!ValidUnits(c.quantity)) return Error::Invalid("invalid_quantity", "quantity must be a positive integer.", "quantity");
+  if (!ValidText(c.reason, kMaxTextLength)) {
+    return Error::Invalid("invalid_reason", "The reason is at most 500 characters without control characters.",
+                          "reason");
+  }
+  Quantity free = (*sku)->Level(*from).free();
+  if (c.quantity > free) {
+    Error e = Error::Conflict("insufficient_stock", "Only free (unallocated) stock can be transferred.", "quantity");
+    e.shortages.push_back(Shortage{c.sku, c.quantity.units(), Max(kNoUnits, free).units()});
+    return e;
+  }
+  std::string reference = "transfer:" + std::to_string(state_.next_movement_id);
+  StockOut(x, c.sku, *from, MovementKind::kTransfer, c.quantity, c.reason, reference);
+  StockIn(x, c.sku, *to, MovementKind::kTransfer, c.quantity, c.reason, reference);
+  return Outcome{};
+}
+
+void Engine::StockIn(Execution& x, const std::string& sku, LocationIndex location, MovementKind kind,
+                     Quantity quantity, const std::string& reason, const std::string& reference) {
+  x.Emit(StockMoved{StockMovement{state_.next_movement_id, sku, location, kind, quantity, reason, reference, x.at()}});
+  FillQueue(x, sku, location);
+}
+
+void Engine::StockOut(Execution& x, const std::string& sku_code, LocationIndex location, MovementKind kind,
+                      Quantity quantity, const std::string& reason, const std::string& reference) {
+  const SkuState& sku = state_.skus.at(sku_code);
+  StockLevel level = sku.Level(location);
+  Quantity shortfall = level.allocated - (level.on_hand - quantity);
+  if (shortfall.positive()) {
+    // Stock that was promised to orders is gone. Take it back from the lowest-priority
+    // allocations first; those units wait again if policy and cap allow, else are cancelled.
+    std::vector<std::pair<QueueKey, LineId>> holders;
+    for (LineId id : sku.lines) {
+      auto [order, line] = state_.FindLine(id);
+      if (line && line->AllocatedAt(location).positive()) holders.emplace_back(MakeQueueKey(*rule_, *order, *line), id);
+    }
+    std::sort(holders.begin(), holders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (const auto& [key, line_id] : holders) {
+      if (!shortfall.positive()) break;
+      auto [order, line] = state_.FindLine(line_id);
+      Quantity take = Min(shortfall, line->AllocatedAt(location));
+      const SkuState& now = state_.skus.at(sku_code);
+      Quantity back = take;
+      if (auto headroom = now.product.backorder.Headroom(now.backordered)) back = Min(back, *headroom);
+      if (back.positive()) x.Emit(AllocationReturned{order->id, line_id, sku_code, location, back});
+      if (Quantity lost = take - back; lost.positive()) {
+        LineCancelled e;
+        e.order = order->id;
+        e.line = line_id;
+        e.sku = sku_code;
+        e.from_allocations.push_back(Allocation{location, lost});
+        e.reason = "stock_shortfall";
+        x.Emit(std::move(e));
+      }
+      shortfall -= take;
+    }
+  }
+  x.Emit(StockMoved{StockMovement{state_.next_movement_id, sku_code, location, kind, -quantity, reason, reference,
+                                  x.at()}});
+}
+
+void Engine::FillQueue(Execution& x, const std::string& sku_code, LocationIndex location) {
+  while (true) {
+    const SkuState& sku = state_.skus.at(sku_code);
+    Quantity free = sku.Level(location).free();
+    if (!free.positive() || sku.queue.empty()) return;
+    const QueueKey& next = *sku.queue.begin();
+    const OrderLine* line = state_.FindLine(next.line).second;
+    Quantity give = Min(free, line->backordered);
+    x.Emit(BackorderFilled{next.order, next.line, sku_code, location, give});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Apply
+
+void Engine::Apply(const Event& event) {
+  state_.last_seq = event.seq;
+  std::visit([this](const auto& e) { On(e); }, event.body);
+}
+
+Order& Engine::MutableOrder(OrderId id) { return state_.orders.at(id); }
+
+OrderLine& Engine::MutableLine(Order& order, LineId line) {
+  for (auto& l : order.lines) {
+    if (l.id == line) return l;
+  }
+  throw std::logic_error("event names a line its order does not have");
+}
+
+SkuState& Engine::MutableSku(const std::string& sku) { return state_.skus.at(sku); }
+
+StockLevel& Engine::MutableLevel(SkuState& sku, LocationIndex location) {
+  if (sku.levels.size() <= location) sku.levels.resize(location + 1);
+  return sku.levels[location];
+}
+
+void Engine::Enqueue(SkuState& sku, const Order& order, const OrderLine& line) {
+  sku.queue.insert(MakeQueueKey(*rule_, order, line));
+}
+
+void Engine::Dequeue(SkuState& sku, const Order& order, const OrderLine& line) {
+  sku.queue.erase(MakeQueueKey(*rule_, order, line));
+}
+
+void Engine::AddAllocation(OrderLine& line, LocationIndex location, Quantity quantity) {
+  for (auto& a : line.allocations) {
+    if (a.location == location) {
+      a.quantity += quantity;
+      return;
+    }
+  }
+  line.allocations.push_back(Allocation{location, quantity});
+  std::sort(line.allocations.begin(), line.allocations.end(),
+            [](const Allocation& a, const Allocation& b) { return a.location < b.location; });
+}
+
+void Engine::RemoveAllocation(OrderLine& line, LocationIndex location, Quantity quantity) {
+  for (auto it = line.allocations.begin(); it != line.allocations.end(); ++it) {
+    if (it->location == location) {
+      it->quantity -= quantity;
+      if (it->quantity.zero()) line.allocations.erase(it);
+      return;
+    }
+  }
+  throw std::logic_error("event releases an allocation the line does not have");
+}
+
+void Engine::On(const ProductUpserted& e) {
+  auto [it, fresh] = state_.skus.try_emplace(e.product.sku);
+  it->second.product = e.product;
+}
+
+void Engine::On(const LocationUpserted& e) {
+  const Location& l = e.location;
+  if (l.index >= state_.locations.size()) state_.locations.resize(l.index + 1);
+  state_.locations[l.index] = l;
+  state_.location_by_code[l.code] = l.index;
+}
+
+void Engine::On(const ChannelCreated& e) { state_.channels[e.code] = e.kind; }
+
+void Engine::On(const OrderPlaced& e) {
+  const Order& placed = e.order;
+  auto [it, fresh] = state_.orders.emplace(placed.id, placed);
+  const Order& order = it->second;
+  state_.order_by_external[ExternalKey(order.channel, order.external_id)] = order.id;
+  state_.next_order_id = std::max(state_.next_order_id, order.id + 1);
+  for (const auto& line : order.lines) {
+    state_.line_order[line.id] = order.id;
+    state_.next_line_id = std::max(state_.next_line_id, line.id + 1);
+    SkuState& sku = MutableSku(line.sku);
+    sku.lines.push_back(line.id);
+    for (const auto& a : line.allocations) MutableLevel(sku, a.location).allocated += a.quantity;
+    if (line.backordered.positive()) {
+      sku.backordered += line.backordered;
+      Enqueue(sku, order, line);
+    }
+  }
+}
+
+void Engine::On(const StockMoved& e) {
+  const StockMovement& m = e.movement;
+  MutableLevel(MutableSku(m.sku), m.location).on_hand += m.quantity;
+  state_.next_movement_id = std::max(state_.next_movement_id, m.id + 1);
+}
+
+void Engine::On(const BackorderFilled& e) {
+  Order& order = MutableOrder(e.order);
+  OrderLine& line = MutableLine(order, e.line);
+  SkuState& sku = MutableSku(e.sku);
+  line.backordered -= e.quantity;
+  sku.backordered -= e.quantity;
+  if (line.backordered.zero()) Dequeue(sku, order, line);
+  AddAllocation(line, e.location, e.quantity);
+  MutableLevel(sku, e.location).allocated += e.quantity;
+}
+
+void Engine::On(const AllocationReturned& e) {
+  Order& order = MutableOrder(e.order);
+  OrderLine& line = MutableLine(order, e.line);
+  SkuState& sku = MutableSku(e.sku);
+  RemoveAllocation(line, e.location, e.quantity);
+  MutableLevel(sku, e.location).allocated -= e.quantity;
+  if (line.backordered.zero()) Enqueue(sku, order, line);
+  line.backordered += e.quantity;
+  sku.backordered += e.quantity;
+}
+
+void Engine::On(const LineCancelled& e) {
+  Order& order = MutableOrder(e.order);
+  OrderLine& line = MutableLine(order, e.line);
+  SkuState& sku = MutableSku(e.sku);
+  if (e.from_backordered.positive()) {
+    line.backordered -= e.from_backordered;
+    sku.backordered -= e.from_backordered;
+    if (line.backordered.zero()) Dequeue(sku, order, line);
+    line.cancelled += e.from_backordered;
+  }
+  for (const auto& a : e.from_allocations) {
+    RemoveAllocation(line, a.location, a.quantity);
+    MutableLevel(sku, a.location).allocated -= a.quantity;
+    line.cancelled += a.quantity;
+  }
+}
+
+void Engine::On(const LineShipped& e) {
+  Order& order = MutableOrder(e.order);
+  OrderLine& line = MutableLine(order, e.line);
+  RemoveAllocation(line, e.location, e.quantity);
+  MutableLevel(MutableSku(e.sku), e.location).allocated -= e.quantity;
+  line.shipped += e.quantity;
+}
+
+void Engine::On(const PaymentChanged& e) {
+  Order& order = MutableOrder(e.order);
+  for (const auto& line : order.lines) {
+    if (line.backordered.positive()) Dequeue(MutableSku(line.sku), order, line);
+  }
+  order.payment = e.payment;
+  for (const auto& line : order.lines) {
+    if (line.backordered.positive()) Enqueue(MutableSku(line.sku), order, line);
+  }
+}
+
+void Engine::On(const LinePrioritySet& e) {
+  Order& order = MutableOrder(e.order);
+  OrderLine& line = MutableLine(order, e.line);
+  SkuState& sku = MutableSku(line.sku);
+  if (line.backordered.positive()) Dequeue(sku, order, line);
+  line.priority = e.priority;
+  if (line.backordered.positive()) Enqueue(sku, order, line);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Eviction, snapshot, queries
+
+void Engine::EvictClosedOrders(const std::vector<OrderId>& candidates) {
+  std::set<std::string> touched;
+  for (OrderId id : candidates) {
+    auto it = state_.orders.find(id);
+    if (it == state_.orders.end() || !Closed(it->second)) continue;
+    for (const auto& line : it->second.lines) {
+      state_.line_order.erase(line.id);
+      state_.skus.at(line.sku).evicted_lines++;
+      touched.insert(line.sku);
+    }
+    state_.orders.erase(it);
+  }
+  // Prune a SKU's line list once half of it belongs to evicted orders: amortised O(1) per line.
+  for (const auto& code : touched) {
+    SkuState& sku = state_.skus.at(code);
+    if (sku.evicted_lines * 2 < sku.lines.size()) continue;
+    std::erase_if(sku.lines, [this](LineId id) { return !state_.line_order.count(id); });
+    sku.evicted_lines = 0;
+  }
+}
+
+void Engine::EvictAllClosedOrders() {
+  std::vector<OrderId> closed;
+  for (const auto& [id, order] : state_.orders) {
+    if (Closed(order)) closed.push_back(id);
+  }
+  EvictClosedOrders(closed);
+}
+
+void Engine::LoadSnapshot(ShopState state) {
+  state_ = std::move(state);
+  for (auto& [code, sku] : state_.skus) {
+    sku.queue.clear();
+    sku.lines.clear();
+    sku.evicted_lines = 0;
+    sku.backordered = kNoUnits;
+  }
+  std::vector<const Order*> orders;
+  orders.reserve(state_.orders.size());
+  for (const auto& [id, order] : state_.orders) orders.push_back(&order);
+  std::sort(orders.begin(), orders.end(), [](const Order* a, const Order* b) { return a->id < b->id; });
+  for (const Order* order : orders) {
+    for (const auto& line : order->lines) {
+      state_.line_order[line.id] = order->id;
+      SkuState& sku = MutableSku(line.sku);
+      sku.lines.push_back(line.id);
+      if (line.backordered.positive()) {
+        sku.backordered += line.backordered;
+        Enqueue(sku, *order, line);
+      }
+    }
+  }
+}
+
+std::vector<QueueEntry> Engine::Queue(const std::string& sku_code, size_t limit) const {
+  std::vector<QueueEntry> out;
+  const SkuState* sku = state_.FindSku(sku_code);
+  if (!sku) return out;
+  int64_t position = 0;
+  for (const auto& key : sku->queue) {
+    if (out.size() >= limit) break;
+    auto [order, line] = state_.FindLine(key.line);
+    out.push_back(QueueEntry{++position, key.order, key.line, line->backordered, order->placed_at, order->payment,
+                             line->priority});
+  }
+  return out;
+}
+
+int64_t Engine::QueuePosition(LineId line_id) const {
+  auto [order, line] = state_.FindLine(line_id);
+  if (!line || !line->backordered.positive()) return 0;
+  const SkuState& sku = state_.skus.at(line->sku);
+  auto it = sku.queue.find(MakeQueueKey(*rule_, *order, *line));
+  if (it == sku.queue.end()) return 0;
+  return std::distance(sku.queue.begin(), it) + 1;
+}
+
+}  // namespace belofte::engine

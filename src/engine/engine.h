@@ -1,0 +1,142 @@
+// engine.h — Engine: applies commands to one shop's state, producing events.
+//
+// Execute(command) validates the command against the current state; a rejected command
+// returns an Error and changes nothing (DESIGN invariant 5). An accepted one is turned into
+// events, each applied at once through Apply — the same code that rebuilds state from the
+// store — and appended to the caller's list. Allocation lives here: order intake takes free
+// stock and backorders the rest within policy and caps; stock coming in (receipt, positive
+// adjustment or count, transfer in, released allocations) fills the SKU's queue in priority
+// order before any of it becomes free (invariant 4).
+//
+// Pure: no IO, no clock; time comes with each command.
+// Thread safety: not thread-safe. One writer calls Execute/Apply; concurrent readers must be
+// excluded by the caller (app::ShopWriter holds a shared mutex for that).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "engine/command.h"
+#include "engine/event.h"
+#include "engine/queue_priority.h"
+#include "engine/shop_state.h"
+
+namespace belofte::engine {
+
+// Units that reached a waiting line.
+struct Fill {
+  OrderId order = 0;
+  LineId line = 0;
+  std::string sku;
+  Quantity quantity;
+  bool operator==(const Fill&) const = default;
+};
+
+// What an accepted command did, for the caller's answer.
+struct Outcome {
+  OrderId order = 0;        // the order placed, paid, cancelled or shipped
+  bool created = false;     // PlaceOrder: false when the (channel, external id) existed
+  std::vector<uint64_t> movements;   // ledger entries written
+  std::vector<Fill> filled;          // backordered units that received stock
+  std::vector<OrderId> ready_orders; // orders that became ready to ship
+};
+
+// One entry of a SKU's queue, as shown to users.
+struct QueueEntry {
+  int64_t position = 0;  // 1 = next in line
+  OrderId order = 0;
+  LineId line = 0;
+  Quantity quantity;     // backordered units of the line
+  Instant waiting_since; // the order's placed_at
+  Payment payment = Payment::kUnpaid;
+  int32_t priority = 0;
+};
+
+class Engine {
+ public:
+  explicit Engine(std::unique_ptr<QueuePriorityRule> rule = DefaultQueuePriorityRule());
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Validates and applies. On success appends the events to *events (REQUIRES: non-null).
+  Result<Outcome> Execute(const Command& command, std::vector<Event>* events);
+
+  // Applies one event. REQUIRES: event.seq == state().last_seq + 1 and the event was produced
+  // by Execute against the state it is applied to (replay of the shop's own log).
+  void Apply(const Event& event);
+
+  // Drops orders with nothing left to ship from memory (their rows are in the store).
+  // Call only after the events that closed them are durable.
+  void EvictClosedOrders(const std::vector<OrderId>& candidates);
+  void EvictAllClosedOrders();
+
+  // Bulk load from a snapshot (store start-up): replaces the state, rebuilding the queues.
+  void LoadSnapshot(ShopState state);
+
+  const ShopState& state() const { return state_; }
+  const QueuePriorityRule& rule() const { return *rule_; }
+
+  // The queue of a SKU in allocation order (empty for unknown SKUs).
+  std::vector<QueueEntry> Queue(const std::string& sku, size_t limit = SIZE_MAX) const;
+  // 1-based position of a line in its SKU's queue; 0 when it is not waiting.
+  int64_t QueuePosition(LineId line) const;
+
+ private:
+  class Execution;
+
+  Result<Outcome> Do(const UpsertProduct& c, Execution& x);
+  Result<Outcome> Do(const UpsertLocation& c, Execution& x);
+  Result<Outcome> Do(const PlaceOrder& c, Execution& x);
+  Result<Outcome> Do(const SetPayment& c, Execution& x);
+  Result<Outcome> Do(const CancelOrder& c, Execution& x);
+  Result<Outcome> Do(const ShipOrder& c, Execution& x);
+  Result<Outcome> Do(const AdjustStock& c, Execution& x);
+  Result<Outcome> Do(const CountStock& c, Execution& x);
+  Result<Outcome> Do(const ReceiveStock& c, Execution& x);
+  Result<Outcome> Do(const TransferStock& c, Execution& x);
+  Result<Outcome> Do(const SetLinePriority& c, Execution& x);
+
+  // Stock moves into a location, then waiting lines are filled from it.
+  void StockIn(Execution& x, const std::string& sku, LocationIndex location, MovementKind kind, Quantity quantity,
+               const std::string& reason, const std::string& reference);
+  // Stock moves out; allocations it no longer covers are returned to the queue or cancelled.
+  void StockOut(Execution& x, const std::string& sku, LocationIndex location, MovementKind kind, Quantity quantity,
+                const std::string& reason, const std::string& reference);
+  // Gives free stock at `location` to the SKU's queue in priority order.
+  void FillQueue(Execution& x, const std::string& sku, LocationIndex location);
+  // Cancels up to `quantity` of a line: waiting units first, then allocations (last location first).
+  void CancelLine(Execution& x, const Order& order, const OrderLine& line, Quantity quantity,
+                  const std::string& reason);
+
+  Result<LocationIndex> ResolveLocation(const std::string& code, const char* field) const;
+  Result<const SkuState*> ResolveSku(const std::string& sku, const char* field) const;
+
+  // Apply, per event type.
+  void On(const ProductUpserted& e);
+  void On(const LocationUpserted& e);
+  void On(const ChannelCreated& e);
+  void On(const OrderPlaced& e);
+  void On(const StockMoved& e);
+  void On(const BackorderFilled& e);
+  void On(const AllocationReturned& e);
+  void On(const LineCancelled& e);
+  void On(const LineShipped& e);
+  void On(const PaymentChanged& e);
+  void On(const LinePrioritySet& e);
+
+  Order& MutableOrder(OrderId id);
+  OrderLine& MutableLine(Order& order, LineId line);
+  SkuState& MutableSku(const std::string& sku);
+  StockLevel& MutableLevel(SkuState& sku, LocationIndex location);
+  void Enqueue(SkuState& sku, const Order& order, const OrderLine& line);
+  void Dequeue(SkuState& sku, const Order& order, const OrderLine& line);
+  void AddAllocation(OrderLine& line, LocationIndex location, Quantity quantity);
+  void RemoveAllocation(OrderLine& line, LocationIndex location, Quantity quantity);
+
+  std::unique_ptr<QueuePriorityRule> rule_;
+  ShopState state_;
+};
+
+}  // namespace belofte::engine

@@ -1,0 +1,22 @@
+#include "engine/event.h"
+
+namespace belofte::engine {
+
+std::string_view EventType(const EventBody& body) {
+  struct Namer {
+    std::string_view operator()(const ProductUpserted&) const { return "product_upserted"; }
+    std::string_view operator()(const LocationUpserted&) const { return "location_upserted"; }
+    std::string_view operator()(const ChannelCreated&) const { return "channel_created"; }
+    std::string_view operator()(const OrderPlaced&) const { return "order_placed"; }
+    std::string_view operator()(const StockMoved&) const { return "stock_moved"; }
+    std::string_view operator()(const BackorderFilled&) const { return "backorder_filled"; }
+    std::string_view operator()(const AllocationReturned&) const { return "allocation_returned"; }
+    std::string_view operator()(const LineCancelled&) const { return "line_cancelled"; }
+    std::string_view operator()(const LineShipped&) const { return "line_shipped"; }
+    std::string_view operator()(const PaymentChanged&) const { return "payment_changed"; }
+    std::string_view operator()(const LinePrioritySet&) const { return "line_priority_set"; }
+  };
+  return std::visit(Namer{}, body);
+}
+
+}  // namespace belofte::engine

@@ -1,0 +1,115 @@
+// event.h — what happened: the facts the engine's state is made of.
+//
+// Events are past tense and carry every decision already made (which line got how many units
+// at which location), so applying them needs no judgement: the same Apply rebuilds state on
+// start-up and in replay, and the `events` table is the shop's audit log. Thread safety: values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "domain/location.h"
+#include "domain/order.h"
+#include "domain/product.h"
+#include "domain/stock_movement.h"
+#include "domain/time.h"
+
+namespace belofte::engine {
+
+struct ProductUpserted {
+  Product product;
+  bool operator==(const ProductUpserted&) const = default;
+};
+
+struct LocationUpserted {
+  Location location;
+  bool operator==(const LocationUpserted&) const = default;
+};
+
+struct ChannelCreated {
+  std::string code;
+  std::string kind;  // "api" for channels created by an order naming them
+  bool operator==(const ChannelCreated&) const = default;
+};
+
+// A new order, already split: each line's allocations and backordered quantity decided.
+struct OrderPlaced {
+  Order order;
+  bool operator==(const OrderPlaced&) const = default;
+};
+
+struct StockMoved {
+  StockMovement movement;
+  bool operator==(const StockMoved&) const = default;
+};
+
+// Waiting units of a line received stock: backordered -> allocated at a location.
+struct BackorderFilled {
+  OrderId order = 0;
+  LineId line = 0;
+  std::string sku;
+  LocationIndex location = 0;
+  Quantity quantity;
+  bool operator==(const BackorderFilled&) const = default;
+};
+
+// Stock under an allocation was lost (count, damage): allocated -> backordered.
+struct AllocationReturned {
+  OrderId order = 0;
+  LineId line = 0;
+  std::string sku;
+  LocationIndex location = 0;
+  Quantity quantity;
+  bool operator==(const AllocationReturned&) const = default;
+};
+
+struct LineCancelled {
+  OrderId order = 0;
+  LineId line = 0;
+  std::string sku;
+  Quantity from_backordered;
+  std::vector<Allocation> from_allocations;
+  std::string reason;
+  bool operator==(const LineCancelled&) const = default;
+};
+
+// Allocated units left the building: allocated -> shipped (the StockMoved follows).
+struct LineShipped {
+  OrderId order = 0;
+  LineId line = 0;
+  std::string sku;
+  LocationIndex location = 0;
+  Quantity quantity;
+  bool operator==(const LineShipped&) const = default;
+};
+
+struct PaymentChanged {
+  OrderId order = 0;
+  Payment payment = Payment::kPaid;
+  bool operator==(const PaymentChanged&) const = default;
+};
+
+struct LinePrioritySet {
+  OrderId order = 0;
+  LineId line = 0;
+  int32_t priority = 0;
+  bool operator==(const LinePrioritySet&) const = default;
+};
+
+using EventBody = std::variant<ProductUpserted, LocationUpserted, ChannelCreated, OrderPlaced, StockMoved,
+                               BackorderFilled, AllocationReturned, LineCancelled, LineShipped, PaymentChanged,
+                               LinePrioritySet>;
+
+struct Event {
+  uint64_t seq = 0;  // 1, 2, 3 ... per shop, gap-free
+  Instant at;
+  EventBody body;
+  bool operator==(const Event&) const = default;
+};
+
+// The snake_case name of an event's type ("order_placed"), as stored in `events.type`.
+std::string_view EventType(const EventBody& body);
+
+}  // namespace belofte::engine

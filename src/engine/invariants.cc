@@ -1,0 +1,161 @@
+#include "engine/invariants.h"
+
+#include <map>
+#include <sstream>
+
+namespace belofte::engine {
+
+std::vector<std::string> CheckInvariants(const ShopState& state, const QueuePriorityRule& rule) {
+  std::vector<std::string> out;
+  auto fail = [&out](const std::string& s) {
+    if (out.size() < 100) out.push_back(s);
+  };
+  // Allocations and waiting units summed from the lines.
+  std::map<std::pair<std::string, LocationIndex>, Quantity> allocated;
+  std::map<std::string, Quantity> waiting;
+  std::map<std::string, size_t> waiting_lines;
+  for (const auto& [id, order] : state.orders) {
+    if (order.id != id) fail("order " + std::to_string(id) + " is stored under another id");
+    auto ext = state.order_by_external.find(ExternalKey(order.channel, order.external_id));
+    if (ext == state.order_by_external.end() || ext->second != id) {
+      fail("order " + std::to_string(id) + " is missing from the (channel, external_id) index");
+    }
+    for (const auto& line : order.lines) {
+      std::string where = "order " + std::to_string(id) + " line " + std::to_string(line.id);
+      if (!line.balanced()) {
+        fail(where + ": quantity " + std::to_string(line.quantity.units()) + " != allocated " +
+             std::to_string(line.allocated().units()) + " + backordered " + std::to_string(line.backordered.units()) +
+             " + shipped " + std::to_string(line.shipped.units()) + " + cancelled " +
+             std::to_string(line.cancelled.units()));
+      }
+      if (line.backordered.negative() || line.shipped.negative() || line.cancelled.negative()) {
+        fail(where + ": a negative part");
+      }
+      for (const auto& a : line.allocations) {
+        if (!a.quantity.positive()) fail(where + ": a non-positive allocation");
+        allocated[{line.sku, a.location}] += a.quantity;
+      }
+      if (!state.skus.count(line.sku)) {
+        fail(where + ": unknown SKU " + line.sku);
+        continue;
+      }
+      if (line.backordered.positive()) {
+        waiting[line.sku] += line.backordered;
+        waiting_lines[line.sku]++;
+        const SkuState& sku = state.skus.at(line.sku);
+        if (!sku.queue.count(MakeQueueKey(rule, order, line))) fail(where + ": backordered but not in the queue");
+      }
+      auto lo = state.line_order.find(line.id);
+      if (lo == state.line_order.end() || lo->second != id) fail(where + ": missing from the line index");
+    }
+  }
+  for (const auto& [code, sku] : state.skus) {
+    const BackorderPolicy& policy = sku.product.backorder;
+    Quantity total_waiting = waiting.count(code) ? waiting[code] : kNoUnits;
+    if (sku.backordered != total_waiting) {
+      fail("sku " + code + ": backordered " + std::to_string(sku.backordered.units()) + " != lines' " +
+           std::to_string(total_waiting.units()));
+    }
+    if (sku.queue.size() != (waiting_lines.count(code) ? waiting_lines[code] : 0)) {
+      fail("sku " + code + ": queue holds " + std::to_string(sku.queue.size()) + " lines, " +
+           std::to_string(waiting_lines.count(code) ? waiting_lines[code] : 0) + " are waiting");
+    }
+    if (!policy.allows_backorders() && total_waiting.positive()) {
+      fail("sku " + code + ": policy deny but " + std::to_string(total_waiting.units()) + " units backordered");
+    }
+    if (policy.max_units && total_waiting > *policy.max_units) {
+      fail("sku " + code + ": " + std::to_string(total_waiting.units()) + " backordered exceeds max_units " +
+           std::to_string(policy.max_units->units()));
+    }
+    for (LocationIndex loc = 0; loc < sku.levels.size(); ++loc) {
+      const StockLevel& level = sku.levels[loc];
+      std::string where = "sku " + code + " at " + (loc < state.locations.size() ? state.locations[loc].code : "?");
+      Quantity lines_alloc = allocated.count({code, loc}) ? allocated[{code, loc}] : kNoUnits;
+      if (level.allocated != lines_alloc) {
+        fail(where + ": allocated " + std::to_string(level.allocated.units()) + " != lines' " +
+             std::to_string(lines_alloc.units()));
+      }
+      if (level.allocated.negative()) fail(where + ": negative allocated");
+      if (level.allocated > level.on_hand) {
+        fail(where + ": allocated " + std::to_string(level.allocated.units()) + " > on hand " +
+             std::to_string(level.on_hand.units()));
+      }
+      if (!sku.queue.empty() && level.free().positive()) {
+        fail(where + ": " + std::to_string(level.free().units()) + " free while " + std::to_string(sku.queue.size()) +
+             " lines wait");
+      }
+    }
+    for (const auto& key : sku.queue) {
+      auto [order, line] = state.FindLine(key.line);
+      if (!line || line->sku != code || !line->backordered.positive()) {
+        fail("sku " + code + ": queue names line " + std::to_string(key.line) + " that is not waiting for it");
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string Describe(const Order& o) {
+  std::ostringstream s;
+  s << "order " << o.id << " " << o.channel << "/" << o.external_id << " payment " << ToString(o.payment) << " ship "
+    << ToString(o.ship_policy) << " placed " << o.placed_at.ToString();
+  for (const auto& l : o.lines) {
+    s << " | line " << l.id << " " << l.sku << " q" << l.quantity.units() << " a" << l.allocated().units() << " b"
+      << l.backordered.units() << " s" << l.shipped.units() << " c" << l.cancelled.units() << " p" << l.priority;
+  }
+  return s.str();
+}
+
+}  // namespace
+
+std::string DiffStates(const ShopState& a, const ShopState& b) {
+  std::ostringstream d;
+  int n = 0;
+  auto note = [&](const std::string& s) {
+    if (n++ < 20) d << s << "\n";
+  };
+  if (a.locations != b.locations) note("locations differ");
+  if (a.channels != b.channels) note("channels differ");
+  if (a.order_by_external != b.order_by_external) note("order index differs");
+  if (a.last_seq != b.last_seq) note("last_seq " + std::to_string(a.last_seq) + " vs " + std::to_string(b.last_seq));
+  if (a.next_order_id != b.next_order_id) note("next_order_id differs");
+  if (a.next_line_id != b.next_line_id) note("next_line_id differs");
+  if (a.next_movement_id != b.next_movement_id) note("next_movement_id differs");
+  if (a.skus.size() != b.skus.size()) note("SKU counts differ");
+  for (const auto& [code, sa] : a.skus) {
+    auto it = b.skus.find(code);
+    if (it == b.skus.end()) {
+      note("sku " + code + " only in the first");
+      continue;
+    }
+    const SkuState& sb = it->second;
+    if (!(sa.product == sb.product)) note("sku " + code + ": product differs");
+    size_t levels = std::max(sa.levels.size(), sb.levels.size());
+    for (LocationIndex loc = 0; loc < levels; ++loc) {
+      if (!(sa.Level(loc) == sb.Level(loc))) {
+        note("sku " + code + " location " + std::to_string(loc) + ": on_hand/allocated " +
+             std::to_string(sa.Level(loc).on_hand.units()) + "/" + std::to_string(sa.Level(loc).allocated.units()) +
+             " vs " + std::to_string(sb.Level(loc).on_hand.units()) + "/" +
+             std::to_string(sb.Level(loc).allocated.units()));
+      }
+    }
+    if (sa.queue != sb.queue) note("sku " + code + ": queues differ");
+    if (sa.backordered != sb.backordered) note("sku " + code + ": backordered differs");
+  }
+  if (a.orders.size() != b.orders.size()) {
+    note("live order counts differ: " + std::to_string(a.orders.size()) + " vs " + std::to_string(b.orders.size()));
+  }
+  for (const auto& [id, oa] : a.orders) {
+    auto it = b.orders.find(id);
+    if (it == b.orders.end()) {
+      note("order " + std::to_string(id) + " only in the first");
+    } else if (!(oa == it->second)) {
+      note("differs:\n  " + Describe(oa) + "\n  " + Describe(it->second));
+    }
+  }
+  return d.str();
+}
+
+}  // namespace belofte::engine

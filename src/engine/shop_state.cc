@@ -1,0 +1,59 @@
+#include "engine/shop_state.h"
+
+namespace belofte::engine {
+
+Quantity SkuState::on_hand() const {
+  Quantity total;
+  for (const auto& l : levels) total += l.on_hand;
+  return total;
+}
+
+Quantity SkuState::allocated() const {
+  Quantity total;
+  for (const auto& l : levels) total += l.allocated;
+  return total;
+}
+
+const Order* ShopState::FindOrder(OrderId id) const {
+  auto it = orders.find(id);
+  return it == orders.end() ? nullptr : &it->second;
+}
+
+const SkuState* ShopState::FindSku(const std::string& sku) const {
+  auto it = skus.find(sku);
+  return it == skus.end() ? nullptr : &it->second;
+}
+
+const Location* ShopState::FindLocation(const std::string& code) const {
+  auto it = location_by_code.find(code);
+  return it == location_by_code.end() ? nullptr : &locations[it->second];
+}
+
+std::pair<const Order*, const OrderLine*> ShopState::FindLine(LineId line) const {
+  auto it = line_order.find(line);
+  if (it == line_order.end()) return {nullptr, nullptr};
+  const Order* order = FindOrder(it->second);
+  if (!order) return {nullptr, nullptr};
+  for (const auto& l : order->lines) {
+    if (l.id == line) return {order, &l};
+  }
+  return {order, nullptr};
+}
+
+std::string ExternalKey(const std::string& channel, const std::string& external_id) {
+  std::string key;
+  key.reserve(channel.size() + 1 + external_id.size());
+  key += channel;
+  key += '\x1f';
+  key += external_id;
+  return key;
+}
+
+bool Closed(const Order& order) {
+  for (const auto& line : order.lines) {
+    if (line.remaining().positive()) return false;
+  }
+  return true;
+}
+
+}  // namespace belofte::engine

@@ -1,0 +1,74 @@
+// shop_state.h — the live state of one shop, as the engine holds it in memory.
+//
+// Owned by the Engine and mutated only through Engine::Apply. What is live lives here: the
+// catalogue, stock per SKU x location, open orders with their lines, and each SKU's backorder
+// queue. Closed orders are evicted once their events are durable (their rows stay in the
+// store); only their (channel, external id) remains, to keep intake idempotent.
+// Thread safety: none of its own. The writer mutates it; readers hold the writer's shared lock.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/location.h"
+#include "domain/order.h"
+#include "domain/product.h"
+#include "engine/queue_priority.h"
+
+namespace belofte::engine {
+
+struct StockLevel {
+  Quantity on_hand;
+  Quantity allocated;
+  Quantity free() const { return on_hand - allocated; }
+  bool operator==(const StockLevel&) const = default;
+};
+
+struct SkuState {
+  Product product;
+  std::vector<StockLevel> levels;  // indexed by LocationIndex; missing entries are zero
+  std::set<QueueKey> queue;        // lines with backordered > 0; begin() is next in line
+  Quantity backordered;            // sum of backordered over the queue
+  std::vector<LineId> lines;       // lines of live orders naming this SKU, plus evicted ones
+  size_t evicted_lines = 0;        // how many of `lines` belong to evicted orders (pruned lazily)
+
+  StockLevel Level(LocationIndex location) const {
+    return location < levels.size() ? levels[location] : StockLevel{};
+  }
+  Quantity on_hand() const;
+  Quantity allocated() const;
+  Quantity free() const { return on_hand() - allocated(); }
+};
+
+struct ShopState {
+  std::vector<Location> locations;  // index == Location::index; [0] is main
+  std::unordered_map<std::string, LocationIndex> location_by_code;
+  std::map<std::string, std::string> channels;  // code -> kind
+  std::unordered_map<std::string, SkuState> skus;
+  std::unordered_map<OrderId, Order> orders;      // live orders
+  std::unordered_map<LineId, OrderId> line_order;  // every line of a live order
+  std::unordered_map<std::string, OrderId> order_by_external;  // ExternalKey -> id, all orders ever
+
+  uint64_t last_seq = 0;
+  OrderId next_order_id = 1;
+  LineId next_line_id = 1;
+  uint64_t next_movement_id = 1;
+
+  const Order* FindOrder(OrderId id) const;
+  const SkuState* FindSku(const std::string& sku) const;
+  const Location* FindLocation(const std::string& code) const;
+  // The order and line of a live line, or nulls.
+  std::pair<const Order*, const OrderLine*> FindLine(LineId line) const;
+};
+
+// The idempotency key of an order: channel and external id, joined by a unit separator.
+std::string ExternalKey(const std::string& channel, const std::string& external_id);
+
+// True when nothing of the order is left to ship (shipped or cancelled in full).
+bool Closed(const Order& order);
+
+}  // namespace belofte::engine

@@ -1,0 +1,59 @@
+// sqlite_store.h — SqliteStore: the embedded store, one SQLite file in WAL mode.
+//
+// Implements app::ShopStore. The schema is normalised for people who query it (products,
+// locations, channels, stock_levels, stock_movements — the ledger, signed `quantity` —,
+// orders, order_lines, line_allocations) plus `events`, the audit log. Migrations are numbered
+// and recorded in `schema_migrations`; Open applies the missing ones. synchronous=FULL: a
+// committed transaction survives power loss and kill -9.
+//
+// Ownership: a read-write SqliteStore holds an exclusive advisory lock on `<db>.lock`, so two
+// processes never write one shop. Reads of closed orders use a second connection.
+// Thread safety: Commit/Load/ReplayEvents from the writer thread only; FindOrder from any
+// thread (serialised internally).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "app/shop_store.h"
+#include "store/sqlite.h"
+
+namespace belofte::store {
+
+class SqliteStore final : public app::ShopStore {
+ public:
+  enum class Access { kWriter, kReadOnly };
+
+  // Opens (and for kWriter creates and migrates) the database at `path`.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path, Access access = Access::kWriter);
+  ~SqliteStore() override;
+
+  Status Load(engine::Engine& engine) override;
+  Status Commit(const std::vector<engine::Event>& events, const engine::ShopState& state) override;
+  Status ReplayEvents(const std::function<void(const engine::Event&)>& apply) override;
+
+  // An order as stored (open or closed), or nullopt.
+  Result<std::optional<Order>> FindOrder(OrderId id);
+
+  // The schema version this build writes.
+  static int SchemaVersion();
+  Database& db() { return *db_; }
+
+ private:
+  SqliteStore() = default;
+  Status Migrate();
+  void PrepareStatements();
+
+  std::string path_;
+  int lock_fd_ = -1;
+  std::unique_ptr<Database> db_;
+  std::mutex read_mu_;
+  std::unique_ptr<Database> read_db_;  // GUARDED_BY(read_mu_)
+
+  struct Statements;
+  std::unique_ptr<Statements> st_;
+};
+
+}  // namespace belofte::store
