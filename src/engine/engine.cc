@@ -608,6 +608,7 @@ void Engine::StockOut(Execution& x, const std::string& sku_code, LocationIndex l
   const SkuState& sku = state_.skus.at(sku_code);
   StockLevel level = sku.Level(location);
   Quantity shortfall = level.allocated - (level.on_hand - quantity);
+  bool returned = false;
   if (shortfall.positive()) {
     // Stock that was promised to orders is gone. Take it back from the lowest-priority
     // allocations first; those units wait again if policy and cap allow, else are cancelled.
@@ -624,7 +625,10 @@ void Engine::StockOut(Execution& x, const std::string& sku_code, LocationIndex l
       const SkuState& now = state_.skus.at(sku_code);
       Quantity back = take;
       if (auto headroom = now.product.backorder.Headroom(now.backordered)) back = Min(back, *headroom);
-      if (back.positive()) x.Emit(AllocationReturned{order->id, line_id, sku_code, location, back});
+      if (back.positive()) {
+        x.Emit(AllocationReturned{order->id, line_id, sku_code, location, back});
+        returned = true;
+      }
       if (Quantity lost = take - back; lost.positive()) {
         LineCancelled e;
         e.order = order->id;
@@ -639,6 +643,11 @@ void Engine::StockOut(Execution& x, const std::string& sku_code, LocationIndex l
   }
   x.Emit(StockMoved{StockMovement{state_.next_movement_id, sku_code, location, kind, -quantity, reason, reference,
                                   x.at()}});
+  if (returned) {
+    // Lines that went back into the queue are served from free stock at other locations.
+    const size_t locations = state_.skus.at(sku_code).levels.size();
+    for (LocationIndex other = 0; other < locations; ++other) FillQueue(x, sku_code, other);
+  }
 }
 
 void Engine::FillQueue(Execution& x, const std::string& sku_code, LocationIndex location) {

@@ -1,0 +1,123 @@
+#include "property/random_shop.h"
+
+#include <algorithm>
+
+namespace belofte::testing {
+
+using namespace belofte::engine;
+
+namespace {
+
+const char* const kSkus[] = {"A", "B", "C", "D"};
+const char* const kLocations[] = {"main", "winkel"};
+const char* const kChannels[] = {"web", "bol", "amazon"};
+
+Instant At(int64_t clock) { return Instant::FromSeconds(1'767'600'000 + clock); }
+
+Product MakeProduct(const std::string& sku, int variant) {
+  Product p;
+  p.sku = sku;
+  p.name = "Product " + sku;
+  p.price = Money(1295, "EUR");
+  p.cost = Money(500, "EUR");
+  switch (variant % 5) {
+    case 0: p.backorder.kind = BackorderPolicyKind::kDeny; break;
+    case 1: p.backorder.kind = BackorderPolicyKind::kAllow; break;
+    case 2:
+      p.backorder.kind = BackorderPolicyKind::kAllow;
+      p.backorder.max_units = Quantity(variant % 7);
+      break;
+    case 3:
+      p.backorder.kind = BackorderPolicyKind::kPreorder;
+      p.backorder.release_date = Date::FromYmd(2026, 3, 1);
+      p.backorder.max_units = Quantity(5 + variant % 11);
+      break;
+    default:
+      p.backorder.kind = BackorderPolicyKind::kAllow;
+      p.backorder.max_units = Quantity(3 + variant % 13);
+  }
+  return p;
+}
+
+// Live orders in id order, for stable picking.
+std::vector<const Order*> LiveOrders(const Engine& engine) {
+  std::vector<const Order*> out;
+  for (const auto& [id, o] : engine.state().orders) out.push_back(&o);
+  std::sort(out.begin(), out.end(), [](const Order* x, const Order* y) { return x->id < y->id; });
+  return out;
+}
+
+}  // namespace
+
+std::vector<Command> Opening() {
+  std::vector<Command> out;
+  out.push_back(UpsertLocation{"winkel", "Winkel", At(0)});
+  out.push_back(UpsertProduct{MakeProduct("A", 1), At(0)});
+  out.push_back(UpsertProduct{MakeProduct("B", 0), At(0)});
+  out.push_back(UpsertProduct{MakeProduct("C", 2 + 5 * 4), At(0)});  // allow, max 6
+  out.push_back(UpsertProduct{MakeProduct("D", 3), At(0)});
+  out.push_back(ReceiveStock{"A", "main", Quantity(3), "opening", At(0)});
+  out.push_back(ReceiveStock{"B", "main", Quantity(6), "opening", At(0)});
+  out.push_back(ReceiveStock{"B", "winkel", Quantity(2), "opening", At(0)});
+  out.push_back(ReceiveStock{"C", "winkel", Quantity(2), "opening", At(0)});
+  return out;
+}
+
+Command Interpret(const Step& s, const Engine& engine, int64_t& clock) {
+  clock += 1 + s.d % 3600;
+  const Instant now = At(clock);
+  const std::string sku = kSkus[s.a % 4];
+  const std::string location = kLocations[s.b % 2];
+  auto orders = LiveOrders(engine);
+  const Order* order = orders.empty() ? nullptr : orders[static_cast<size_t>(s.c) % orders.size()];
+  const int kind = s.kind;
+
+  if (kind < 30 || !order) {  // place an order (often enough to build queues)
+    PlaceOrder o;
+    o.channel = kChannels[s.b % 3];
+    o.external_id = std::to_string(s.c % 40);  // collisions exercise idempotency
+    // placed_at may lie before `now`: marketplace orders arrive late.
+    o.placed_at = At(clock - (s.d % 5 == 0 ? s.d * 10 : 0));
+    o.at = now;
+    o.payment = s.d % 3 == 0 ? Payment::kUnpaid : Payment::kPaid;
+    o.ship_policy = s.a % 4 == 0 ? ShipPolicy::kShipComplete : ShipPolicy::kShipAvailable;
+    o.customer = Customer{"klant" + std::to_string(s.c) + "@example.nl", "Klant", s.c % 2 ? "nl" : "en"};
+    int lines = 1 + s.b % 3;
+    for (int i = 0; i < lines; ++i) {
+      o.lines.push_back(PlaceOrder::Line{kSkus[(s.a + i * 3) % 4], Quantity(1 + (s.c + i) % 4), Money(1295, "EUR")});
+    }
+    if (s.kind == 29) o.lines[0].quantity = Quantity(0);  // invalid: must be rejected, change nothing
+    return o;
+  }
+  if (kind < 42) return ReceiveStock{sku, location, Quantity(1 + s.c % 6), "po", now};
+  if (kind < 50) return AdjustStock{sku, location, Quantity(s.c % 2 ? 1 + s.d % 4 : -(1 + s.d % 4)), "adj", now};
+  if (kind < 55) return CountStock{sku, location, Quantity(s.c % 6), "count", now};
+  if (kind < 60) return TransferStock{sku, location, kLocations[(s.b + 1) % 2], Quantity(1 + s.c % 3), "move", now};
+  if (kind < 68) {
+    Payment p = s.b % 5 == 0 ? Payment::kRefunded : (s.b % 2 ? Payment::kPaid : Payment::kUnpaid);
+    return SetPayment{order->id, p, now};
+  }
+  if (kind < 76) {
+    CancelOrder c{order->id, {}, "random", now};
+    if (s.b % 2) {
+      const OrderLine& line = order->lines[static_cast<size_t>(s.d) % order->lines.size()];
+      c.lines.push_back(LineQuantity{line.id, Quantity(1 + s.a % 3)});
+    }
+    return c;
+  }
+  if (kind < 88) {
+    ShipOrder sh{order->id, location, {}, now};
+    if (s.d % 2) {
+      const OrderLine& line = order->lines[static_cast<size_t>(s.a) % order->lines.size()];
+      sh.lines.push_back(LineQuantity{line.id, Quantity(1 + s.c % 3)});
+    }
+    return sh;
+  }
+  if (kind < 94) {
+    const OrderLine& line = order->lines[static_cast<size_t>(s.a) % order->lines.size()];
+    return SetLinePriority{line.id, (s.b % 7) - 3, now};
+  }
+  return UpsertProduct{MakeProduct(sku, s.b), now};
+}
+
+}  // namespace belofte::testing
