@@ -76,7 +76,9 @@ TEST(ShopWriter, ARejectedCommandDoesNotSpoilItsBatch) {
   for (int i = 0; i < 5; ++i) {
     writer.Submit(MakeOrderCmd("web", std::to_string(i), {{"A", 1}}), [&](Result<Outcome> r) {
       (r.ok() ? ok : rejected)++;
-      if (!r.ok()) EXPECT_EQ(r.error().code, "insufficient_stock");
+      if (!r.ok()) {
+        EXPECT_EQ(r.error().code, "insufficient_stock");
+      }
     });
   }
   store.Release();

@@ -86,6 +86,8 @@ bool MayShip(const Order& order) {
   return order.ship_policy == ShipPolicy::kShipAvailable || waiting.zero();
 }
 
+bool ReadyToShip(const Order& order) { return order.payment == Payment::kPaid && MayShip(order); }
+
 OrderStatus DeriveStatus(const Order& order) {
   Quantity remaining, shipped, waiting;
   for (const auto& line : order.lines) {
@@ -95,7 +97,7 @@ OrderStatus DeriveStatus(const Order& order) {
   }
   if (remaining.zero()) return shipped.positive() ? OrderStatus::kShipped : OrderStatus::kCancelled;
   if (shipped.positive()) return OrderStatus::kPartiallyShipped;
-  if (order.payment == Payment::kPaid && MayShip(order)) return OrderStatus::kReady;
+  if (ReadyToShip(order)) return OrderStatus::kReady;
   if (waiting.positive()) return OrderStatus::kBackordered;
   return OrderStatus::kOpen;
 }

@@ -96,4 +96,8 @@ OrderStatus DeriveStatus(const Order& order);
 // True when the order may ship now (ship_complete: everything left is allocated).
 bool MayShip(const Order& order);
 
+// True when the warehouse should ship it: paid and MayShip. (Shipping an unpaid order is
+// allowed — invoice, cash on delivery — but it is not put on the pick list.)
+bool ReadyToShip(const Order& order);
+
 }  // namespace belofte

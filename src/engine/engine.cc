@@ -57,7 +57,7 @@ class Engine::Execution {
 
   void Emit(EventBody body) {
     if (OrderId id = OrderOf(body); id != 0 && !before_.count(id)) {
-      if (const Order* order = engine_.state_.FindOrder(id)) before_[id] = DeriveStatus(*order);
+      if (const Order* order = engine_.state_.FindOrder(id)) before_[id] = ReadyToShip(*order);
     }
     if (const auto* fill = std::get_if<BackorderFilled>(&body)) {
       outcome.filled.push_back(Fill{fill->order, fill->line, fill->sku, fill->quantity});
@@ -69,9 +69,9 @@ class Engine::Execution {
   }
 
   Outcome Finish() {
-    for (const auto& [id, status] : before_) {
+    for (const auto& [id, was_ready] : before_) {
       const Order* order = engine_.state_.FindOrder(id);
-      if (order && status != OrderStatus::kReady && DeriveStatus(*order) == OrderStatus::kReady) {
+      if (order && !was_ready && ReadyToShip(*order)) {
         outcome.ready_orders.push_back(id);
       }
     }
@@ -85,7 +85,7 @@ class Engine::Execution {
   Engine& engine_;
   Instant at_;
   std::vector<Event>* out_;
-  std::map<OrderId, OrderStatus> before_;
+  std::map<OrderId, bool> before_;  // ready to ship before the command
 };
 
 Engine::Engine(std::unique_ptr<QueuePriorityRule> rule) : rule_(std::move(rule)) {
@@ -608,46 +608,56 @@ void Engine::StockOut(Execution& x, const std::string& sku_code, LocationIndex l
   const SkuState& sku = state_.skus.at(sku_code);
   StockLevel level = sku.Level(location);
   Quantity shortfall = level.allocated - (level.on_hand - quantity);
-  bool returned = false;
   if (shortfall.positive()) {
-    // Stock that was promised to orders is gone. Take it back from the lowest-priority
-    // allocations first; those units wait again if policy and cap allow, else are cancelled.
+    // Stock promised to orders is gone. The lowest-priority allocations here give their units up
+    // first. Then, highest priority first, those units are allocated again from free stock at
+    // other locations, else wait in the queue while policy and cap allow, else are cancelled
+    // (so a deny product never carries a backorder).
     std::vector<std::pair<QueueKey, LineId>> holders;
     for (LineId id : sku.lines) {
       auto [order, line] = state_.FindLine(id);
       if (line && line->AllocatedAt(location).positive()) holders.emplace_back(MakeQueueKey(*rule_, *order, *line), id);
     }
     std::sort(holders.begin(), holders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::pair<LineId, Quantity>> takes;  // lowest priority first
     for (const auto& [key, line_id] : holders) {
       if (!shortfall.positive()) break;
-      auto [order, line] = state_.FindLine(line_id);
-      Quantity take = Min(shortfall, line->AllocatedAt(location));
-      const SkuState& now = state_.skus.at(sku_code);
-      Quantity back = take;
-      if (auto headroom = now.product.backorder.Headroom(now.backordered)) back = Min(back, *headroom);
-      if (back.positive()) {
-        x.Emit(AllocationReturned{order->id, line_id, sku_code, location, back});
-        returned = true;
+      Quantity take = Min(shortfall, state_.FindLine(line_id).second->AllocatedAt(location));
+      takes.emplace_back(line_id, take);
+      shortfall -= take;
+    }
+    std::vector<Quantity> free_elsewhere;
+    for (LocationIndex other = 0; other < sku.levels.size(); ++other) {
+      free_elsewhere.push_back(other == location ? kNoUnits : Max(kNoUnits, sku.levels[other].free()));
+    }
+    std::optional<Quantity> headroom = sku.product.backorder.Headroom(sku.backordered);
+    for (auto it = takes.rbegin(); it != takes.rend(); ++it) {
+      const auto [line_id, take] = *it;
+      const OrderId order_id = state_.line_order.at(line_id);
+      Quantity left = take;
+      for (LocationIndex other = 0; other < free_elsewhere.size() && left.positive(); ++other) {
+        Quantity move = Min(left, free_elsewhere[other]);
+        if (!move.positive()) continue;
+        x.Emit(AllocationMoved{order_id, line_id, sku_code, location, other, move});
+        free_elsewhere[other] -= move;
+        left -= move;
       }
-      if (Quantity lost = take - back; lost.positive()) {
+      Quantity back = headroom ? Min(left, *headroom) : left;
+      if (headroom) *headroom -= back;
+      if (back.positive()) x.Emit(AllocationReturned{order_id, line_id, sku_code, location, back});
+      if (Quantity lost = left - back; lost.positive()) {
         LineCancelled e;
-        e.order = order->id;
+        e.order = order_id;
         e.line = line_id;
         e.sku = sku_code;
         e.from_allocations.push_back(Allocation{location, lost});
         e.reason = "stock_shortfall";
         x.Emit(std::move(e));
       }
-      shortfall -= take;
     }
   }
   x.Emit(StockMoved{StockMovement{state_.next_movement_id, sku_code, location, kind, -quantity, reason, reference,
                                   x.at()}});
-  if (returned) {
-    // Lines that went back into the queue are served from free stock at other locations.
-    const size_t locations = state_.skus.at(sku_code).levels.size();
-    for (LocationIndex other = 0; other < locations; ++other) FillQueue(x, sku_code, other);
-  }
 }
 
 void Engine::FillQueue(Execution& x, const std::string& sku_code, LocationIndex location) {
@@ -776,6 +786,16 @@ void Engine::On(const AllocationReturned& e) {
   if (line.backordered.zero()) Enqueue(sku, order, line);
   line.backordered += e.quantity;
   sku.backordered += e.quantity;
+}
+
+void Engine::On(const AllocationMoved& e) {
+  Order& order = MutableOrder(e.order);
+  OrderLine& line = MutableLine(order, e.line);
+  SkuState& sku = MutableSku(e.sku);
+  RemoveAllocation(line, e.from, e.quantity);
+  MutableLevel(sku, e.from).allocated -= e.quantity;
+  AddAllocation(line, e.to, e.quantity);
+  MutableLevel(sku, e.to).allocated += e.quantity;
 }
 
 void Engine::On(const LineCancelled& e) {

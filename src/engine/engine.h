@@ -40,7 +40,7 @@ struct Outcome {
   bool created = false;     // PlaceOrder: false when the (channel, external id) existed
   std::vector<uint64_t> movements;   // ledger entries written
   std::vector<Fill> filled;          // backordered units that received stock
-  std::vector<OrderId> ready_orders; // orders that became ready to ship
+  std::vector<OrderId> ready_orders; // orders that became ready to ship (ReadyToShip turned true)
 };
 
 // One entry of a SKU's queue, as shown to users.
@@ -121,6 +121,7 @@ class Engine {
   void On(const StockMoved& e);
   void On(const BackorderFilled& e);
   void On(const AllocationReturned& e);
+  void On(const AllocationMoved& e);
   void On(const LineCancelled& e);
   void On(const LineShipped& e);
   void On(const PaymentChanged& e);

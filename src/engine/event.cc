@@ -11,6 +11,7 @@ std::string_view EventType(const EventBody& body) {
     std::string_view operator()(const StockMoved&) const { return "stock_moved"; }
     std::string_view operator()(const BackorderFilled&) const { return "backorder_filled"; }
     std::string_view operator()(const AllocationReturned&) const { return "allocation_returned"; }
+    std::string_view operator()(const AllocationMoved&) const { return "allocation_moved"; }
     std::string_view operator()(const LineCancelled&) const { return "line_cancelled"; }
     std::string_view operator()(const LineShipped&) const { return "line_shipped"; }
     std::string_view operator()(const PaymentChanged&) const { return "payment_changed"; }

@@ -65,6 +65,18 @@ struct AllocationReturned {
   bool operator==(const AllocationReturned&) const = default;
 };
 
+// Stock under an allocation was lost and free stock elsewhere took over: the line's units
+// are allocated at `to` instead of `from`.
+struct AllocationMoved {
+  OrderId order = 0;
+  LineId line = 0;
+  std::string sku;
+  LocationIndex from = 0;
+  LocationIndex to = 0;
+  Quantity quantity;
+  bool operator==(const AllocationMoved&) const = default;
+};
+
 struct LineCancelled {
   OrderId order = 0;
   LineId line = 0;
@@ -99,7 +111,7 @@ struct LinePrioritySet {
 };
 
 using EventBody = std::variant<ProductUpserted, LocationUpserted, ChannelCreated, OrderPlaced, StockMoved,
-                               BackorderFilled, AllocationReturned, LineCancelled, LineShipped, PaymentChanged,
+                               BackorderFilled, AllocationReturned, AllocationMoved, LineCancelled, LineShipped, PaymentChanged,
                                LinePrioritySet>;
 
 struct Event {

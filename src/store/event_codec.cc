@@ -122,6 +122,10 @@ struct Encoder {
     return json{{"order_id", e.order}, {"line_id", e.line}, {"sku", e.sku}, {"location", e.location},
                 {"quantity", e.quantity.units()}};
   }
+  json operator()(const AllocationMoved& e) const {
+    return json{{"order_id", e.order}, {"line_id", e.line}, {"sku", e.sku}, {"from", e.from}, {"to", e.to},
+                {"quantity", e.quantity.units()}};
+  }
   json operator()(const LineCancelled& e) const {
     return json{{"order_id", e.order},
                 {"line_id", e.line},
@@ -170,6 +174,10 @@ EventBody DecodeOrThrow(std::string_view type, const json& j) {
   if (type == "allocation_returned") {
     return AllocationReturned{j.at("order_id").get<OrderId>(), j.at("line_id").get<LineId>(),
                               j.at("sku").get<std::string>(), j.at("location").get<LocationIndex>(), q("quantity")};
+  }
+  if (type == "allocation_moved") {
+    return AllocationMoved{j.at("order_id").get<OrderId>(), j.at("line_id").get<LineId>(), j.at("sku").get<std::string>(),
+                           j.at("from").get<LocationIndex>(), j.at("to").get<LocationIndex>(), q("quantity")};
   }
   if (type == "line_cancelled") {
     return LineCancelled{j.at("order_id").get<OrderId>(),       j.at("line_id").get<LineId>(),

@@ -40,6 +40,7 @@ std::vector<EventBody> Samples() {
                                Instant::FromSeconds(1'767'600'000)}},
       BackorderFilled{7, 11, "KM-HAND-01", 0, Quantity(1)},
       AllocationReturned{7, 11, "KM-HAND-01", 2, Quantity(1)},
+      AllocationMoved{7, 11, "KM-HAND-01", 0, 2, Quantity(1)},
       LineCancelled{7, 11, "KM-HAND-01", Quantity(1), {Allocation{0, Quantity(1)}}, "klant annuleert"},
       LineShipped{7, 11, "KM-HAND-01", 0, Quantity(1)},
       PaymentChanged{7, Payment::kRefunded},

@@ -261,6 +261,11 @@ struct Touched {
             }
           } else if constexpr (std::is_same_v<T, StockMoved>) {
             levels.emplace(e.movement.sku, e.movement.location);
+          } else if constexpr (std::is_same_v<T, AllocationMoved>) {
+            orders.insert(e.order);
+            lines.insert(e.line);
+            levels.emplace(e.sku, e.from);
+            levels.emplace(e.sku, e.to);
           } else if constexpr (std::is_same_v<T, LineCancelled>) {
             orders.insert(e.order);
             lines.insert(e.line);

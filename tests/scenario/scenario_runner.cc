@@ -1,0 +1,1261 @@
+#include "scenario/scenario_runner.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <exception>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <utility>
+#include <variant>
+
+#include "common/result.h"
+#include "engine/command.h"
+#include "engine/engine.h"
+#include "engine/event.h"
+#include "engine/invariants.h"
+
+namespace belofte::scenario {
+
+namespace {
+
+using engine::Command;
+using engine::Engine;
+using engine::Event;
+using engine::Outcome;
+
+constexpr char kStartOfTime[] = "2026-01-05T09:00:00Z";
+constexpr int64_t kDefaultPriceCents = 1000;
+
+// ---------------------------------------------------------------------------------------------
+// Parsed steps
+
+// `<order>.<n>`: the n-th line (1-based) of the order named `order`.
+struct LineRef {
+  std::string order;
+  int64_t index = 0;
+  std::string ToString() const { return order + "." + std::to_string(index); }
+};
+
+struct LineQty {
+  LineRef line;
+  int64_t quantity = 0;
+};
+
+struct SetClock {
+  Instant at;
+};
+
+// A command that needs nothing from the run but its time (catalogue and stock commands).
+struct PlainCommand {
+  Command command;
+};
+
+struct OrderStep {
+  std::string name;
+  engine::PlaceOrder command;  // unit prices, `at` and (unless placed_given) placed_at set at run time
+  bool placed_given = false;
+};
+
+struct PaymentStep {
+  std::string order;
+  Payment payment = Payment::kPaid;
+};
+
+struct CancelStep {
+  std::string order;
+  std::vector<LineQty> lines;
+  std::string reason;
+};
+
+struct ShipStep {
+  std::string order;
+  std::string location = kMainLocation;
+  std::vector<LineQty> lines;
+};
+
+struct PriorityStep {
+  LineRef line;
+  int32_t priority = 0;
+};
+
+struct ExpectLine {
+  LineRef line;
+  std::optional<int64_t> allocated, backordered, shipped, cancelled, priority;
+  std::vector<std::pair<std::string, int64_t>> allocated_at;  // location code -> units
+};
+
+struct ExpectOrder {
+  std::string order;
+  std::optional<OrderStatus> status;
+  std::optional<Payment> payment;
+};
+
+struct ExpectQueue {
+  std::string sku;
+  std::vector<LineQty> entries;  // empty: the queue is empty
+};
+
+struct ExpectStock {
+  std::string sku;
+  bool total = false;
+  std::string location = kMainLocation;
+  std::optional<int64_t> on_hand, allocated, free, backordered;
+};
+
+// What the most recent accepted command did to lines, per kind of report.
+enum class LineReport { kFilled, kCancelled, kReturned, kMoved };
+
+struct ExpectLineReport {
+  LineReport kind = LineReport::kFilled;
+  std::vector<LineQty> entries;  // empty: none
+  std::optional<std::string> reason;
+};
+
+struct ExpectReady {
+  std::vector<std::string> orders;  // empty: none
+};
+
+struct ExpectShortage {
+  std::string sku;
+  int64_t requested = 0;
+  int64_t available = 0;
+};
+
+struct ExpectSame {
+  std::string first;
+  std::string second;
+};
+
+struct ExpectEvents {
+  int64_t count = 0;
+};
+
+using Action = std::variant<SetClock, PlainCommand, OrderStep, PaymentStep, CancelStep, ShipStep, PriorityStep,
+                            ExpectLine, ExpectOrder, ExpectQueue, ExpectStock, ExpectLineReport, ExpectReady,
+                            ExpectShortage, ExpectSame, ExpectEvents>;
+
+struct Step {
+  int line = 0;
+  Action action;
+  std::optional<std::string> expected_error;  // commands only: `=> error <code>`
+};
+
+// ---------------------------------------------------------------------------------------------
+// Parsing helpers
+
+Error ParseError(std::string message) { return Error::Invalid("parse_error", std::move(message)); }
+
+std::vector<std::string> Tokenize(std::string_view text) {
+  std::vector<std::string> tokens;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r')) ++i;
+    size_t start = i;
+    while (i < text.size() && text[i] != ' ' && text[i] != '\t' && text[i] != '\r') ++i;
+    if (i > start) tokens.emplace_back(text.substr(start, i - start));
+  }
+  return tokens;
+}
+
+Result<int64_t> ParseInt(std::string_view text, std::string_view what) {
+  int64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) {
+    return ParseError(std::string(what) + " must be an integer, got '" + std::string(text) + "'");
+  }
+  return value;
+}
+
+Result<Instant> ParseInstant(std::string_view text) {
+  auto instant = Instant::Parse(text);
+  if (!instant) return ParseError("'" + std::string(text) + "' is not an RFC 3339 instant");
+  return *instant;
+}
+
+bool ValidName(std::string_view name) {
+  if (name.empty()) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+Result<std::string> ParseName(std::string_view text) {
+  if (!ValidName(text)) {
+    return ParseError("'" + std::string(text) + "' is not an order name (letters, digits, _ and -)");
+  }
+  return std::string(text);
+}
+
+Result<LineRef> ParseLineRef(std::string_view text) {
+  size_t dot = text.rfind('.');
+  if (dot == std::string_view::npos) {
+    return ParseError("'" + std::string(text) + "' is not a line name (<order>.<n>)");
+  }
+  auto name = ParseName(text.substr(0, dot));
+  if (!name.ok()) return name.take_error();
+  auto index = ParseInt(text.substr(dot + 1), "a line number");
+  if (!index.ok()) return index.take_error();
+  if (*index < 1) return ParseError("line numbers start at 1: '" + std::string(text) + "'");
+  return LineRef{*name, *index};
+}
+
+// "<left>*<qty>", split at the last '*'.
+Result<std::pair<std::string, int64_t>> ParseStarred(std::string_view text) {
+  size_t star = text.rfind('*');
+  if (star == std::string_view::npos || star == 0) {
+    return ParseError("'" + std::string(text) + "' must have the form <what>*<quantity>");
+  }
+  auto quantity = ParseInt(text.substr(star + 1), "a quantity");
+  if (!quantity.ok()) return quantity.take_error();
+  return std::make_pair(std::string(text.substr(0, star)), *quantity);
+}
+
+Result<LineQty> ParseLineQty(std::string_view text) {
+  auto starred = ParseStarred(text);
+  if (!starred.ok()) return starred.take_error();
+  auto ref = ParseLineRef(starred->first);
+  if (!ref.ok()) return ref.take_error();
+  return LineQty{*ref, starred->second};
+}
+
+// The arguments of one step after its verb: bare words and key=value options, each in order.
+class Args {
+ public:
+  explicit Args(const std::vector<std::string>& tokens) {
+    for (const auto& token : tokens) {
+      size_t eq = token.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        words_.push_back(token);
+      } else {
+        options_.emplace_back(token.substr(0, eq), token.substr(eq + 1));
+      }
+    }
+  }
+
+  const std::vector<std::string>& words() const { return words_; }
+  const std::vector<std::pair<std::string, std::string>>& options() const { return options_; }
+
+  // The value of option `key` (marked as used), or nullopt when absent.
+  std::optional<std::string> Take(const std::string& key) {
+    used_.insert(key);
+    std::optional<std::string> value;
+    for (const auto& [k, v] : options_) {
+      if (k == key) value = v;
+    }
+    return value;
+  }
+
+  Result<std::optional<int64_t>> TakeInt(const std::string& key) {
+    auto text = Take(key);
+    if (!text) return std::optional<int64_t>();
+    auto value = ParseInt(*text, key);
+    if (!value.ok()) return value.take_error();
+    return std::optional<int64_t>(*value);
+  }
+
+  // Every option except those in `skip`, read as `<order>.<n>=<qty>` entries, in order. An
+  // entry may name the same line more than once (a line can be filled at two locations).
+  Result<std::vector<LineQty>> TakeLineEntries(const std::set<std::string>& skip = {}) {
+    std::vector<LineQty> entries;
+    for (const auto& [key, value] : options_) {
+      if (skip.count(key)) continue;
+      auto line = ParseLineRef(key);
+      if (!line.ok()) return line.take_error();
+      auto quantity = ParseInt(value, "the quantity of " + key);
+      if (!quantity.ok()) return quantity.take_error();
+      entries.push_back(LineQty{*line, *quantity});
+      used_.insert(key);
+      repeatable_.insert(key);
+    }
+    return entries;
+  }
+
+  // Fails on an option nobody took, or one given twice.
+  Status CheckOptions() const {
+    std::set<std::string> seen;
+    for (const auto& [key, value] : options_) {
+      if (!used_.count(key)) return ParseError("unknown option '" + key + "'");
+      if (!seen.insert(key).second && !repeatable_.count(key)) return ParseError("option '" + key + "' given twice");
+    }
+    return Ok();
+  }
+
+  Status ExpectWords(size_t min, size_t max, const char* usage) const {
+    if (words_.size() < min || words_.size() > max) return ParseError(std::string("usage: ") + usage);
+    return Ok();
+  }
+
+ private:
+  std::vector<std::string> words_;
+  std::vector<std::pair<std::string, std::string>> options_;
+  std::set<std::string> used_;
+  std::set<std::string> repeatable_;
+};
+
+// NOLINTBEGIN(bugprone-macro-parentheses): `lhs` names a variable.
+// Declares `lhs` from a Result-returning `expr`, or returns its error.
+#define SCENARIO_ASSIGN(lhs, expr)                            \
+  auto lhs##_result_ = (expr);                                \
+  if (!lhs##_result_.ok()) return lhs##_result_.take_error(); \
+  auto lhs = std::move(lhs##_result_.value())
+// NOLINTEND(bugprone-macro-parentheses)
+
+// ---------------------------------------------------------------------------------------------
+// Command parsers
+
+Result<Action> ParseLocation(Args args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, 1, "location <code> [name=...]"));
+  engine::UpsertLocation c;
+  c.code = args.words()[0];
+  c.name = args.Take("name").value_or("");
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(PlainCommand{c});
+}
+
+Result<Action> ParseProduct(Args args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(
+      1, 1, "product <sku> policy=deny|allow|preorder [max_units=N] [max_wait_days=N] [release=YYYY-MM-DD] [price=P]"));
+  Product p;
+  p.sku = args.words()[0];
+  p.name = args.Take("name").value_or(p.sku);
+  auto policy_text = args.Take("policy");
+  if (!policy_text) return ParseError("product needs policy=deny|allow|preorder");
+  auto policy = ParseBackorderPolicyKind(*policy_text);
+  if (!policy) return ParseError("unknown policy '" + *policy_text + "' (deny, allow or preorder)");
+  p.backorder.kind = *policy;
+  SCENARIO_ASSIGN(max_units, args.TakeInt("max_units"));
+  if (max_units) p.backorder.max_units = Quantity(*max_units);
+  SCENARIO_ASSIGN(max_wait_days, args.TakeInt("max_wait_days"));
+  if (max_wait_days) p.backorder.max_wait_days = static_cast<int32_t>(*max_wait_days);
+  if (auto release = args.Take("release")) {
+    auto date = Date::Parse(*release);
+    if (!date) return ParseError("release must be a date YYYY-MM-DD, got '" + *release + "'");
+    p.backorder.release_date = *date;
+  }
+  int64_t cents = kDefaultPriceCents;
+  if (auto price = args.Take("price")) {
+    auto parsed = Money::ParseCents(*price);
+    if (!parsed) return ParseError("price must be a decimal amount like 12.95, got '" + *price + "'");
+    cents = *parsed;
+  }
+  p.price = Money(cents, "EUR");
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(PlainCommand{engine::UpsertProduct{p, Instant()}});
+}
+
+Result<Action> ParseReceive(Args args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 2, "receive <sku> <qty> [location=main] [ref=...]"));
+  SCENARIO_ASSIGN(quantity, ParseInt(args.words()[1], "the quantity"));
+  engine::ReceiveStock c;
+  c.sku = args.words()[0];
+  c.quantity = Quantity(quantity);
+  c.location = args.Take("location").value_or(kMainLocation);
+  c.reference = args.Take("ref").value_or("");
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(PlainCommand{c});
+}
+
+Result<Action> ParseAdjust(Args args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 2, "adjust <sku> <delta> [location=main] [reason=...]"));
+  SCENARIO_ASSIGN(delta, ParseInt(args.words()[1], "the delta"));
+  engine::AdjustStock c;
+  c.sku = args.words()[0];
+  c.delta = Quantity(delta);
+  c.location = args.Take("location").value_or(kMainLocation);
+  c.reason = args.Take("reason").value_or("");
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(PlainCommand{c});
+}
+
+Result<Action> ParseCount(Args args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 2, "count <sku> <counted> [location=main] [reason=...]"));
+  SCENARIO_ASSIGN(counted, ParseInt(args.words()[1], "the counted quantity"));
+  engine::CountStock c;
+  c.sku = args.words()[0];
+  c.counted = Quantity(counted);
+  c.location = args.Take("location").value_or(kMainLocation);
+  c.reason = args.Take("reason").value_or("");
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(PlainCommand{c});
+}
+
+Result<Action> ParseTransfer(Args args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 2, "transfer <sku> <qty> from=<location> to=<location>"));
+  SCENARIO_ASSIGN(quantity, ParseInt(args.words()[1], "the quantity"));
+  engine::TransferStock c;
+  c.sku = args.words()[0];
+  c.quantity = Quantity(quantity);
+  auto from = args.Take("from");
+  auto to = args.Take("to");
+  if (!from || !to) return ParseError("transfer needs from=<location> and to=<location>");
+  c.from = *from;
+  c.to = *to;
+  c.reason = args.Take("reason").value_or("");
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(PlainCommand{c});
+}
+
+Result<Action> ParseOrder(const std::vector<std::string>& tokens) {
+  auto colon = std::find(tokens.begin(), tokens.end(), ":");
+  if (tokens.empty() || colon == tokens.end()) {
+    return ParseError("usage: order <name> [options] : <sku>*<qty> ... (the ' : ' is required)");
+  }
+  Args args(std::vector<std::string>(tokens.begin(), colon));
+  OrderStep step;
+  if (args.words().empty()) return ParseError("order needs a name");
+  SCENARIO_ASSIGN(name, ParseName(args.words()[0]));
+  step.name = name;
+  engine::PlaceOrder& c = step.command;
+  for (size_t i = 1; i < args.words().size(); ++i) {
+    const std::string& flag = args.words()[i];
+    if (auto payment = belofte::ParsePayment(flag); payment && *payment != Payment::kRefunded) {
+      c.payment = *payment;
+    } else if (auto policy = ParseShipPolicy(flag)) {
+      c.ship_policy = *policy;
+    } else {
+      return ParseError("unknown order flag '" + flag + "' (paid, unpaid, ship_complete, ship_available)");
+    }
+  }
+  c.channel = args.Take("channel").value_or("web");
+  c.external_id = args.Take("ext").value_or(name);
+  c.customer.email = args.Take("email").value_or("");
+  c.customer.name = args.Take("customer").value_or("");
+  if (auto placed = args.Take("placed")) {
+    SCENARIO_ASSIGN(at, ParseInstant(*placed));
+    c.placed_at = at;
+    step.placed_given = true;
+  }
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  for (auto it = colon + 1; it != tokens.end(); ++it) {
+    SCENARIO_ASSIGN(line, ParseStarred(*it));
+    c.lines.push_back(engine::PlaceOrder::Line{line.first, Quantity(line.second), Money()});
+  }
+  return Action(std::move(step));
+}
+
+Result<Action> ParsePaymentStep(const Args& args, Payment payment, const char* usage) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, 1, usage));
+  SCENARIO_ASSIGN(order, ParseName(args.words()[0]));
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(PaymentStep{order, payment});
+}
+
+Result<Action> ParseCancel(Args args) {
+  const char* usage = "cancel <order> [<order>.<n>*<qty> ...] [reason=...]";
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, SIZE_MAX, usage));
+  CancelStep step;
+  SCENARIO_ASSIGN(order, ParseName(args.words()[0]));
+  step.order = order;
+  for (size_t i = 1; i < args.words().size(); ++i) {
+    SCENARIO_ASSIGN(line, ParseLineQty(args.words()[i]));
+    step.lines.push_back(line);
+  }
+  step.reason = args.Take("reason").value_or("");
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(std::move(step));
+}
+
+Result<Action> ParseShip(Args args) {
+  const char* usage = "ship <order> [location=main] [<order>.<n>*<qty> ...]";
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, SIZE_MAX, usage));
+  ShipStep step;
+  SCENARIO_ASSIGN(order, ParseName(args.words()[0]));
+  step.order = order;
+  for (size_t i = 1; i < args.words().size(); ++i) {
+    SCENARIO_ASSIGN(line, ParseLineQty(args.words()[i]));
+    step.lines.push_back(line);
+  }
+  step.location = args.Take("location").value_or(kMainLocation);
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(std::move(step));
+}
+
+Result<Action> ParsePriority(const Args& args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 2, "priority <order>.<n> <int>"));
+  SCENARIO_ASSIGN(line, ParseLineRef(args.words()[0]));
+  SCENARIO_ASSIGN(priority, ParseInt(args.words()[1], "the priority"));
+  if (priority < INT32_MIN || priority > INT32_MAX) return ParseError("the priority does not fit 32 bits");
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(PriorityStep{line, static_cast<int32_t>(priority)});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expectation parsers
+
+Result<Action> ParseExpectLine(Args args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(
+      1, 1, "expect line <order>.<n> [allocated=N] [backordered=N] [shipped=N] [cancelled=N] [priority=N]"));
+  ExpectLine e;
+  SCENARIO_ASSIGN(line, ParseLineRef(args.words()[0]));
+  e.line = line;
+  SCENARIO_ASSIGN(allocated, args.TakeInt("allocated"));
+  SCENARIO_ASSIGN(backordered, args.TakeInt("backordered"));
+  SCENARIO_ASSIGN(shipped, args.TakeInt("shipped"));
+  SCENARIO_ASSIGN(cancelled, args.TakeInt("cancelled"));
+  SCENARIO_ASSIGN(priority, args.TakeInt("priority"));
+  e.allocated = allocated;
+  e.backordered = backordered;
+  e.shipped = shipped;
+  e.cancelled = cancelled;
+  e.priority = priority;
+  constexpr std::string_view kAllocatedAt = "allocated.";
+  for (const auto& [key, value] : args.options()) {
+    if (key.size() <= kAllocatedAt.size() || key.compare(0, kAllocatedAt.size(), kAllocatedAt) != 0) continue;
+    SCENARIO_ASSIGN(units, args.TakeInt(key));
+    e.allocated_at.emplace_back(key.substr(kAllocatedAt.size()), *units);
+  }
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  if (args.options().empty()) return ParseError("expect line needs at least one of allocated=, backordered=, ...");
+  return Action(std::move(e));
+}
+
+Result<Action> ParseExpectOrder(Args args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, 1, "expect order <order> [status=...] [payment=...]"));
+  ExpectOrder e;
+  SCENARIO_ASSIGN(order, ParseName(args.words()[0]));
+  e.order = order;
+  if (auto status = args.Take("status")) {
+    e.status = ParseOrderStatus(*status);
+    if (!e.status) return ParseError("unknown order status '" + *status + "'");
+  }
+  if (auto payment = args.Take("payment")) {
+    e.payment = belofte::ParsePayment(*payment);
+    if (!e.payment) return ParseError("unknown payment '" + *payment + "'");
+  }
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  if (!e.status && !e.payment) return ParseError("expect order needs status= or payment=");
+  return Action(std::move(e));
+}
+
+Result<Action> ParseExpectQueue(Args args) {
+  const char* usage = "expect queue <sku> <order>.<n>=<qty> ... | expect queue <sku> empty";
+  if (args.words().empty()) return ParseError(std::string("usage: ") + usage);
+  ExpectQueue e;
+  e.sku = args.words()[0];
+  bool empty = args.words().size() == 2 && args.words()[1] == "empty";
+  if (args.words().size() > (empty ? 2u : 1u)) return ParseError(std::string("usage: ") + usage);
+  SCENARIO_ASSIGN(entries, args.TakeLineEntries());
+  if (empty == !entries.empty()) return ParseError(std::string("usage: ") + usage);
+  e.entries = std::move(entries);
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(std::move(e));
+}
+
+Result<Action> ParseExpectStock(Args args) {
+  const char* usage =
+      "expect stock <sku> [location=main] [on_hand=N] [allocated=N] [free=N] | "
+      "expect stock <sku> total [on_hand=N] [allocated=N] [free=N] [backordered=N]";
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, 2, usage));
+  ExpectStock e;
+  e.sku = args.words()[0];
+  e.total = args.words().size() == 2;
+  if (e.total && args.words()[1] != "total") return ParseError(std::string("usage: ") + usage);
+  if (!e.total) e.location = args.Take("location").value_or(kMainLocation);
+  SCENARIO_ASSIGN(on_hand, args.TakeInt("on_hand"));
+  SCENARIO_ASSIGN(allocated, args.TakeInt("allocated"));
+  SCENARIO_ASSIGN(free, args.TakeInt("free"));
+  e.on_hand = on_hand;
+  e.allocated = allocated;
+  e.free = free;
+  if (e.total) {
+    SCENARIO_ASSIGN(backordered, args.TakeInt("backordered"));
+    e.backordered = backordered;
+  }
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  if (!e.on_hand && !e.allocated && !e.free && !e.backordered) {
+    return ParseError("expect stock needs a quantity to check");
+  }
+  return Action(std::move(e));
+}
+
+Result<Action> ParseExpectLineReport(Args args, LineReport kind, const char* usage) {
+  ExpectLineReport e;
+  e.kind = kind;
+  bool none = args.words().size() == 1 && args.words()[0] == "none";
+  if (!args.words().empty() && !none) return ParseError(std::string("usage: ") + usage);
+  std::set<std::string> skip;
+  if (kind == LineReport::kCancelled) {
+    skip.insert("reason");
+    e.reason = args.Take("reason");
+  }
+  SCENARIO_ASSIGN(entries, args.TakeLineEntries(skip));
+  if (none == !entries.empty()) return ParseError(std::string("usage: ") + usage);
+  e.entries = std::move(entries);
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(std::move(e));
+}
+
+Result<Action> ParseExpectReady(const Args& args) {
+  const char* usage = "expect ready <order> ... | expect ready none";
+  if (args.words().empty()) return ParseError(std::string("usage: ") + usage);
+  ExpectReady e;
+  bool none = args.words().size() == 1 && args.words()[0] == "none";
+  if (!none) {
+    for (const auto& word : args.words()) {
+      SCENARIO_ASSIGN(order, ParseName(word));
+      e.orders.push_back(order);
+    }
+  }
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(std::move(e));
+}
+
+Result<Action> ParseExpectShortage(Args args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, 1, "expect shortage <sku> requested=N available=N"));
+  SCENARIO_ASSIGN(requested, args.TakeInt("requested"));
+  SCENARIO_ASSIGN(available, args.TakeInt("available"));
+  if (!requested || !available) return ParseError("expect shortage needs requested= and available=");
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(ExpectShortage{args.words()[0], *requested, *available});
+}
+
+Result<Action> ParseExpectSame(const Args& args) {
+  const char* usage = "expect same <order> as <order>";
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(3, 3, usage));
+  if (args.words()[1] != "as") return ParseError(std::string("usage: ") + usage);
+  SCENARIO_ASSIGN(first, ParseName(args.words()[0]));
+  SCENARIO_ASSIGN(second, ParseName(args.words()[2]));
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(ExpectSame{first, second});
+}
+
+Result<Action> ParseExpectEvents(const Args& args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, 1, "expect events <n>"));
+  SCENARIO_ASSIGN(count, ParseInt(args.words()[0], "the event count"));
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(ExpectEvents{count});
+}
+
+Result<Action> ParseExpect(const std::vector<std::string>& tokens) {
+  if (tokens.empty()) return ParseError("expect needs a kind (line, order, queue, stock, filled, ...)");
+  const std::string& kind = tokens[0];
+  Args args(std::vector<std::string>(tokens.begin() + 1, tokens.end()));
+  if (kind == "line") return ParseExpectLine(std::move(args));
+  if (kind == "order") return ParseExpectOrder(std::move(args));
+  if (kind == "queue") return ParseExpectQueue(std::move(args));
+  if (kind == "stock") return ParseExpectStock(std::move(args));
+  if (kind == "filled") {
+    return ParseExpectLineReport(std::move(args), LineReport::kFilled,
+                                 "expect filled <order>.<n>=<qty> ... | expect filled none");
+  }
+  if (kind == "cancelled") {
+    return ParseExpectLineReport(std::move(args), LineReport::kCancelled,
+                                 "expect cancelled <order>.<n>=<qty> ... [reason=...] | expect cancelled none");
+  }
+  if (kind == "returned") {
+    return ParseExpectLineReport(std::move(args), LineReport::kReturned,
+                                 "expect returned <order>.<n>=<qty> ... | expect returned none");
+  }
+  if (kind == "moved") {
+    return ParseExpectLineReport(std::move(args), LineReport::kMoved,
+                                 "expect moved <order>.<n>=<qty> ... | expect moved none");
+  }
+  if (kind == "ready") return ParseExpectReady(args);
+  if (kind == "shortage") return ParseExpectShortage(std::move(args));
+  if (kind == "same") return ParseExpectSame(args);
+  if (kind == "events") return ParseExpectEvents(args);
+  return ParseError("unknown expectation 'expect " + kind + "'");
+}
+
+// Parses one non-empty, comment-free line.
+Result<Step> ParseStep(int line_number, std::vector<std::string> tokens) {
+  Step step;
+  step.line = line_number;
+  if (auto arrow = std::find(tokens.begin(), tokens.end(), "=>"); arrow != tokens.end()) {
+    if (tokens.end() - arrow != 3 || arrow[1] != "error") {
+      return ParseError("a command ends with '=> error <code>' and nothing after it");
+    }
+    step.expected_error = arrow[2];
+    tokens.erase(arrow, tokens.end());
+  }
+  const std::string verb = tokens[0];
+  std::vector<std::string> rest(tokens.begin() + 1, tokens.end());
+  bool is_command = verb != "at" && verb != "expect";
+  if (!is_command && step.expected_error) return ParseError("'=> error' follows commands only, not '" + verb + "'");
+
+  Result<Action> action = ParseError("unknown command '" + verb + "'");
+  if (verb == "at") {
+    if (rest.size() != 1) return ParseError("usage: at <RFC 3339 instant>");
+    SCENARIO_ASSIGN(at, ParseInstant(rest[0]));
+    action = Action(SetClock{at});
+  } else if (verb == "expect") {
+    action = ParseExpect(rest);
+  } else if (verb == "location") {
+    action = ParseLocation(Args(rest));
+  } else if (verb == "product") {
+    action = ParseProduct(Args(rest));
+  } else if (verb == "receive") {
+    action = ParseReceive(Args(rest));
+  } else if (verb == "adjust") {
+    action = ParseAdjust(Args(rest));
+  } else if (verb == "count") {
+    action = ParseCount(Args(rest));
+  } else if (verb == "transfer") {
+    action = ParseTransfer(Args(rest));
+  } else if (verb == "order") {
+    action = ParseOrder(rest);
+  } else if (verb == "pay") {
+    action = ParsePaymentStep(Args(rest), Payment::kPaid, "pay <order>");
+  } else if (verb == "unpay") {
+    action = ParsePaymentStep(Args(rest), Payment::kUnpaid, "unpay <order>");
+  } else if (verb == "refund") {
+    action = ParsePaymentStep(Args(rest), Payment::kRefunded, "refund <order>");
+  } else if (verb == "cancel") {
+    action = ParseCancel(Args(rest));
+  } else if (verb == "ship") {
+    action = ParseShip(Args(rest));
+  } else if (verb == "priority") {
+    action = ParsePriority(Args(rest));
+  }
+  if (!action.ok()) return action.take_error();
+  step.action = std::move(action.value());
+  return step;
+}
+
+struct Parsed {
+  std::vector<Step> steps;
+  std::vector<Failure> errors;
+  int last_line = 0;
+};
+
+Parsed Parse(const std::string& file, std::string_view text) {
+  Parsed parsed;
+  int line_number = 0;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    ++line_number;
+    if (size_t hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
+    std::vector<std::string> tokens = Tokenize(line);
+    if (!tokens.empty()) {
+      parsed.last_line = line_number;
+      auto step = ParseStep(line_number, std::move(tokens));
+      if (step.ok()) {
+        parsed.steps.push_back(std::move(step.value()));
+      } else {
+        parsed.errors.push_back(Failure{file, line_number, "parse error: " + step.error().message});
+      }
+    }
+    if (end == text.size()) break;
+    start = end + 1;
+  }
+  return parsed;
+}
+
+#undef SCENARIO_ASSIGN
+
+// ---------------------------------------------------------------------------------------------
+// Running
+
+std::string Describe(const Error& error) {
+  std::string out = "'" + error.code + "': " + error.message;
+  for (const auto& s : error.shortages) {
+    out += " [shortage " + s.sku + ": requested " + std::to_string(s.requested) + ", available " +
+           std::to_string(s.available) + "]";
+  }
+  for (const auto& [key, value] : error.data) out.append(" [").append(key).append("=").append(value).append("]");
+  return out;
+}
+
+class Runner {
+ public:
+  explicit Runner(std::string file) : file_(std::move(file)), clock_(*Instant::Parse(kStartOfTime)) {}
+
+  std::vector<Failure> Run(const std::vector<Step>& steps, int last_line) {
+    for (const Step& step : steps) {
+      if (failures_.size() >= kMaxFailures) return std::move(failures_);
+      line_ = step.line;
+      expected_error_ = step.expected_error;
+      try {
+        std::visit([this](const auto& action) { Do(action); }, step.action);
+      } catch (const std::exception& e) {
+        Fail(std::string("the engine threw: ") + e.what() + " (scenario stopped)");
+        return std::move(failures_);
+      }
+    }
+    line_ = last_line;
+    CheckReplay();
+    return std::move(failures_);
+  }
+
+ private:
+  struct Binding {
+    OrderId id = 0;
+    bool created = false;
+    size_t sequence = 0;  // binding order
+  };
+
+  // What the most recent accepted command did.
+  struct Accepted {
+    Outcome outcome;
+    std::vector<Event> events;
+  };
+
+  void Fail(std::string message) {
+    if (failures_.size() < kMaxFailures) failures_.push_back(Failure{file_, line_, std::move(message)});
+  }
+
+  // --- Name resolution
+
+  Result<OrderId> ResolveOrder(const std::string& name) const {
+    auto it = names_.find(name);
+    if (it == names_.end()) return Error::NotFound("unknown_name", "no order is named '" + name + "'");
+    return it->second.id;
+  }
+
+  Result<const Order*> FindOrder(const std::string& name) const {
+    auto id = ResolveOrder(name);
+    if (!id.ok()) return id.take_error();
+    const Order* order = engine_.state().FindOrder(*id);
+    if (!order) return Error::NotFound("unknown_order", "order '" + name + "' is not in the engine's state");
+    return order;
+  }
+
+  Result<const OrderLine*> FindLine(const LineRef& ref) const {
+    auto order = FindOrder(ref.order);
+    if (!order.ok()) return order.take_error();
+    if (ref.index > static_cast<int64_t>((*order)->lines.size())) {
+      return Error::NotFound("unknown_line", "order '" + ref.order + "' has " + std::to_string((*order)->lines.size()) +
+                                                 " line(s), not " + std::to_string(ref.index));
+    }
+    return &(*order)->lines[ref.index - 1];
+  }
+
+  Result<std::vector<engine::LineQuantity>> ResolveLines(const std::vector<LineQty>& lines) const {
+    std::vector<engine::LineQuantity> out;
+    for (const auto& l : lines) {
+      auto line = FindLine(l.line);
+      if (!line.ok()) return line.take_error();
+      out.push_back(engine::LineQuantity{(*line)->id, Quantity(l.quantity)});
+    }
+    return out;
+  }
+
+  // The first name bound to an order, for messages.
+  std::string OrderName(OrderId id) const {
+    const std::string* best = nullptr;
+    size_t best_sequence = SIZE_MAX;
+    for (const auto& [name, binding] : names_) {
+      if (binding.id == id && binding.sequence < best_sequence) {
+        best = &name;
+        best_sequence = binding.sequence;
+      }
+    }
+    return best ? *best : "order#" + std::to_string(id);
+  }
+
+  std::string LineName(LineId id) const {
+    auto [order, line] = engine_.state().FindLine(id);
+    if (!order || !line) return "line#" + std::to_string(id);
+    return OrderName(order->id) + "." + std::to_string(line - order->lines.data() + 1);
+  }
+
+  std::string Render(const std::vector<std::pair<LineId, int64_t>>& entries) const {
+    if (entries.empty()) return "none";
+    std::string out;
+    for (const auto& [line, quantity] : entries) {
+      if (!out.empty()) out += " ";
+      out += LineName(line) + "=" + std::to_string(quantity);
+    }
+    return out;
+  }
+
+  // --- Commands
+
+  // Executes a command at the clock and checks the result against `=> error`, the invariants
+  // and (for rejections) that nothing changed. Calls on_accepted with an accepted outcome.
+  void Execute(Command command, const std::function<void(const Outcome&)>& on_accepted = {}) {
+    std::visit([this](auto& c) { c.at = clock_; }, command);
+    clock_ = clock_.PlusSeconds(1);
+    const engine::ShopState before = engine_.state();
+    const size_t first = events_.size();
+    Result<Outcome> result = engine_.Execute(command, &events_);
+    const int64_t emitted = static_cast<int64_t>(events_.size() - first);
+    last_event_count_ = emitted;
+    for (size_t i = first; i < events_.size(); ++i) {
+      if (events_[i].seq != i + 1) {
+        Fail("event " + std::to_string(i + 1) + " is numbered " + std::to_string(events_[i].seq));
+      }
+    }
+    if (result.ok()) {
+      last_accepted_ = Accepted{result.value(), std::vector<Event>(events_.begin() + first, events_.end())};
+      if (expected_error_) {
+        Fail("expected the command to be rejected with '" + *expected_error_ + "', but it was accepted");
+      }
+      if (on_accepted) on_accepted(result.value());
+    } else {
+      const Error& error = result.error();
+      last_rejection_ = error;
+      if (emitted != 0) Fail("the rejected command emitted " + std::to_string(emitted) + " events");
+      if (std::string diff = engine::DiffStates(before, engine_.state()); !diff.empty()) {
+        Fail("the rejected command changed the state:\n" + diff);
+      }
+      if (!expected_error_) {
+        Fail("command rejected: " + Describe(error));
+      } else if (error.code != *expected_error_) {
+        Fail("expected error '" + *expected_error_ + "', got " + Describe(error));
+      }
+    }
+    for (const auto& violation : engine::CheckInvariants(engine_.state(), engine_.rule())) {
+      Fail("invariant violated after the command: " + violation);
+    }
+  }
+
+  template <typename T>
+  bool Resolved(const Result<T>& result) {
+    if (result.ok()) return true;
+    Fail(result.error().message);
+    return false;
+  }
+
+  void Do(const SetClock& s) { clock_ = s.at; }
+
+  void Do(const PlainCommand& s) { Execute(s.command); }
+
+  void Do(const OrderStep& s) {
+    engine::PlaceOrder c = s.command;
+    if (!s.placed_given) c.placed_at = clock_;
+    for (auto& line : c.lines) {
+      if (const engine::SkuState* sku = engine_.state().FindSku(line.sku)) line.unit_price = sku->product.price;
+    }
+    Execute(c, [this, &s](const Outcome& outcome) {
+      if (names_.count(s.name)) {
+        Fail("order name '" + s.name + "' is already bound");
+        return;
+      }
+      names_[s.name] = Binding{outcome.order, outcome.created, names_.size()};
+    });
+  }
+
+  void Do(const PaymentStep& s) {
+    auto order = ResolveOrder(s.order);
+    if (!Resolved(order)) return;
+    Execute(engine::SetPayment{*order, s.payment, Instant()});
+  }
+
+  void Do(const CancelStep& s) {
+    auto order = ResolveOrder(s.order);
+    auto lines = ResolveLines(s.lines);
+    if (!Resolved(order) || !Resolved(lines)) return;
+    Execute(engine::CancelOrder{*order, *lines, s.reason, Instant()});
+  }
+
+  void Do(const ShipStep& s) {
+    auto order = ResolveOrder(s.order);
+    auto lines = ResolveLines(s.lines);
+    if (!Resolved(order) || !Resolved(lines)) return;
+    Execute(engine::ShipOrder{*order, s.location, *lines, Instant()});
+  }
+
+  void Do(const PriorityStep& s) {
+    auto line = FindLine(s.line);
+    if (!Resolved(line)) return;
+    Execute(engine::SetLinePriority{(*line)->id, s.priority, Instant()});
+  }
+
+  // --- Expectations
+
+  void Do(const ExpectLine& e) {
+    auto found = FindLine(e.line);
+    if (!Resolved(found)) return;
+    const OrderLine& line = **found;
+    std::string wrong;
+    auto check = [&wrong](const char* what, std::optional<int64_t> want, int64_t got) {
+      if (want && *want != got) {
+        wrong += std::string(wrong.empty() ? "" : ", ") + what + " is " + std::to_string(got) + ", expected " +
+                 std::to_string(*want);
+      }
+    };
+    check("allocated", e.allocated, line.allocated().units());
+    check("backordered", e.backordered, line.backordered.units());
+    check("shipped", e.shipped, line.shipped.units());
+    check("cancelled", e.cancelled, line.cancelled.units());
+    check("priority", e.priority, line.priority);
+    for (const auto& [code, units] : e.allocated_at) {
+      const Location* location = engine_.state().FindLocation(code);
+      if (!location) {
+        Fail("unknown location '" + code + "'");
+        return;
+      }
+      check(("allocated." + code).c_str(), units, line.AllocatedAt(location->index).units());
+    }
+    if (wrong.empty()) return;
+    std::string allocations;
+    for (const auto& a : line.allocations) {
+      allocations += " " + engine_.state().locations[a.location].code + ":" + std::to_string(a.quantity.units());
+    }
+    Fail("line " + e.line.ToString() + " (" + line.sku + "): " + wrong + "; the line is quantity=" +
+         std::to_string(line.quantity.units()) + " allocated=" + std::to_string(line.allocated().units()) +
+         " backordered=" + std::to_string(line.backordered.units()) +
+         " shipped=" + std::to_string(line.shipped.units()) + " cancelled=" + std::to_string(line.cancelled.units()) +
+         (allocations.empty() ? "" : " (allocated at" + allocations + ")"));
+  }
+
+  void Do(const ExpectOrder& e) {
+    auto order = FindOrder(e.order);
+    if (!Resolved(order)) return;
+    if (e.status) {
+      OrderStatus status = DeriveStatus(**order);
+      if (status != *e.status) {
+        Fail("order " + e.order + " has status " + std::string(ToString(status)) + ", expected " +
+             std::string(ToString(*e.status)));
+      }
+    }
+    if (e.payment && (*order)->payment != *e.payment) {
+      Fail("order " + e.order + " is " + std::string(ToString((*order)->payment)) + ", expected " +
+           std::string(ToString(*e.payment)));
+    }
+  }
+
+  void Do(const ExpectQueue& e) {
+    if (!engine_.state().FindSku(e.sku)) {
+      Fail("unknown SKU '" + e.sku + "'");
+      return;
+    }
+    std::vector<std::pair<LineId, int64_t>> actual, expected;
+    for (const auto& entry : engine_.Queue(e.sku)) actual.emplace_back(entry.line, entry.quantity.units());
+    for (const auto& entry : e.entries) {
+      auto line = FindLine(entry.line);
+      if (!Resolved(line)) return;
+      expected.emplace_back((*line)->id, entry.quantity);
+    }
+    if (actual != expected) {
+      Fail("queue " + e.sku + " is [" + Render(actual) + "], expected [" + Render(expected) + "]");
+    }
+  }
+
+  void Do(const ExpectStock& e) {
+    const engine::SkuState* sku = engine_.state().FindSku(e.sku);
+    if (!sku) {
+      Fail("unknown SKU '" + e.sku + "'");
+      return;
+    }
+    int64_t on_hand, allocated, free;
+    std::string where;
+    if (e.total) {
+      on_hand = sku->on_hand().units();
+      allocated = sku->allocated().units();
+      free = sku->free().units();
+      where = "in total";
+    } else {
+      const Location* location = engine_.state().FindLocation(e.location);
+      if (!location) {
+        Fail("unknown location '" + e.location + "'");
+        return;
+      }
+      engine::StockLevel level = sku->Level(location->index);
+      on_hand = level.on_hand.units();
+      allocated = level.allocated.units();
+      free = level.free().units();
+      where = "at " + e.location;
+    }
+    std::string wrong;
+    auto check = [&wrong](const char* what, std::optional<int64_t> want, int64_t got) {
+      if (want && *want != got) {
+        wrong += std::string(wrong.empty() ? "" : ", ") + what + " is " + std::to_string(got) + ", expected " +
+                 std::to_string(*want);
+      }
+    };
+    check("on_hand", e.on_hand, on_hand);
+    check("allocated", e.allocated, allocated);
+    check("free", e.free, free);
+    check("backordered", e.backordered, sku->backordered.units());
+    if (!wrong.empty()) {
+      Fail("stock of " + e.sku + " " + where + ": " + wrong + " (on_hand=" + std::to_string(on_hand) +
+           " allocated=" + std::to_string(allocated) + " free=" + std::to_string(free) +
+           " backordered=" + std::to_string(sku->backordered.units()) + ")");
+    }
+  }
+
+  void Do(const ExpectLineReport& e) {
+    if (!last_accepted_) {
+      Fail("no command has been accepted yet");
+      return;
+    }
+    std::vector<std::pair<LineId, int64_t>> actual, expected;
+    std::vector<std::string> reasons;
+    const char* what = "filled";
+    switch (e.kind) {
+      case LineReport::kFilled:
+        for (const auto& fill : last_accepted_->outcome.filled) actual.emplace_back(fill.line, fill.quantity.units());
+        break;
+      case LineReport::kCancelled:
+        what = "cancelled";
+        for (const auto& event : last_accepted_->events) {
+          if (const auto* c = std::get_if<engine::LineCancelled>(&event.body)) {
+            Quantity units = c->from_backordered;
+            for (const auto& a : c->from_allocations) units += a.quantity;
+            actual.emplace_back(c->line, units.units());
+            reasons.push_back(c->reason);
+          }
+        }
+        break;
+      case LineReport::kReturned:
+        what = "returned";
+        for (const auto& event : last_accepted_->events) {
+          if (const auto* r = std::get_if<engine::AllocationReturned>(&event.body)) {
+            actual.emplace_back(r->line, r->quantity.units());
+          }
+        }
+        break;
+      case LineReport::kMoved:
+        what = "moved";
+        for (const auto& event : last_accepted_->events) {
+          if (const auto* m = std::get_if<engine::AllocationMoved>(&event.body)) {
+            actual.emplace_back(m->line, m->quantity.units());
+          }
+        }
+        break;
+    }
+    for (const auto& entry : e.entries) {
+      auto line = FindLine(entry.line);
+      if (!Resolved(line)) return;
+      expected.emplace_back((*line)->id, entry.quantity);
+    }
+    if (actual != expected) {
+      Fail(std::string(what) + " by the last accepted command: [" + Render(actual) + "], expected [" +
+           Render(expected) + "]");
+    }
+    if (e.reason) {
+      for (const auto& reason : reasons) {
+        if (reason != *e.reason) {
+          Fail("a line was cancelled with reason '" + reason + "', expected '" + *e.reason + "'");
+        }
+      }
+    }
+  }
+
+  void Do(const ExpectReady& e) {
+    if (!last_accepted_) {
+      Fail("no command has been accepted yet");
+      return;
+    }
+    std::set<OrderId> expected;
+    for (const auto& name : e.orders) {
+      auto id = ResolveOrder(name);
+      if (!Resolved(id)) return;
+      expected.insert(*id);
+    }
+    const auto& ready = last_accepted_->outcome.ready_orders;
+    std::set<OrderId> actual(ready.begin(), ready.end());
+    if (actual != expected) {
+      auto render = [this](const std::set<OrderId>& ids) {
+        std::string out;
+        for (OrderId id : ids) out += (out.empty() ? "" : " ") + OrderName(id);
+        return out.empty() ? std::string("none") : out;
+      };
+      Fail("ready after the last accepted command: [" + render(actual) + "], expected [" + render(expected) + "]");
+    }
+  }
+
+  void Do(const ExpectShortage& e) {
+    if (!last_rejection_) {
+      Fail("no command has been rejected yet");
+      return;
+    }
+    for (const auto& s : last_rejection_->shortages) {
+      if (s.sku != e.sku) continue;
+      if (s.requested != e.requested || s.available != e.available) {
+        Fail("shortage of " + e.sku + " is requested " + std::to_string(s.requested) + " available " +
+             std::to_string(s.available) + ", expected requested " + std::to_string(e.requested) + " available " +
+             std::to_string(e.available));
+      }
+      return;
+    }
+    Fail("the last rejection has no shortage for " + e.sku + ": " + Describe(*last_rejection_));
+  }
+
+  void Do(const ExpectSame& e) {
+    auto first = names_.find(e.first);
+    auto second = names_.find(e.second);
+    if (first == names_.end() || second == names_.end()) {
+      Fail("no order is named '" + (first == names_.end() ? e.first : e.second) + "'");
+      return;
+    }
+    if (first->second.id != second->second.id) {
+      Fail(e.first + " is order " + std::to_string(first->second.id) + " but " + e.second + " is order " +
+           std::to_string(second->second.id));
+      return;
+    }
+    const auto& later = first->second.sequence > second->second.sequence ? *first : *second;
+    if (later.second.created) Fail("order '" + later.first + "' was reported as created, expected created == false");
+  }
+
+  void Do(const ExpectEvents& e) {
+    if (!last_event_count_) {
+      Fail("no command has run yet");
+      return;
+    }
+    if (*last_event_count_ != e.count) {
+      Fail("the last command emitted " + std::to_string(*last_event_count_) + " events, expected " +
+           std::to_string(e.count));
+    }
+  }
+
+  // --- End of file
+
+  void CheckReplay() {
+    try {
+      Engine replica;
+      for (const Event& event : events_) replica.Apply(event);
+      engine_.EvictAllClosedOrders();
+      replica.EvictAllClosedOrders();
+      if (std::string diff = engine::DiffStates(engine_.state(), replica.state()); !diff.empty()) {
+        Fail("replaying the " + std::to_string(events_.size()) + " events into a fresh engine gives another state:\n" +
+             diff);
+      }
+      for (const auto& violation : engine::CheckInvariants(replica.state(), replica.rule())) {
+        Fail("invariant violated in the replayed, evicted state: " + violation);
+      }
+    } catch (const std::exception& e) {
+      Fail(std::string("replaying the events threw: ") + e.what());
+    }
+  }
+
+  std::string file_;
+  int line_ = 0;
+  Instant clock_;
+  Engine engine_;
+  std::vector<Event> events_;
+  std::map<std::string, Binding> names_;
+  std::optional<std::string> expected_error_;  // of the step running
+  std::optional<Accepted> last_accepted_;
+  std::optional<Error> last_rejection_;
+  std::optional<int64_t> last_event_count_;
+  std::vector<Failure> failures_;
+};
+
+}  // namespace
+
+std::string Failure::ToString() const { return file + ":" + std::to_string(line) + ": " + message; }
+
+std::vector<Failure> RunScenario(const std::string& file, std::string_view text) {
+  Parsed parsed = Parse(file, text);
+  if (!parsed.errors.empty()) return parsed.errors;
+  return Runner(file).Run(parsed.steps, parsed.last_line);
+}
+
+std::vector<Failure> RunScenarioFile(const std::string& path, const std::string& display_name) {
+  const std::string& name = display_name.empty() ? path : display_name;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {Failure{name, 0, "cannot open the scenario file"}};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return RunScenario(name, text.str());
+}
+
+std::string FormatFailures(const std::vector<Failure>& failures) {
+  std::string out;
+  for (const auto& f : failures) out += f.ToString() + "\n";
+  return out;
+}
+
+}  // namespace belofte::scenario

@@ -1,0 +1,137 @@
+// scenario_runner.h — runs `.scn` scenario files against a fresh engine::Engine.
+//
+// This comment is the scenario DSL's documentation (the contract of the parser and runner).
+//
+// FILE FORMAT
+//   Line based. `#` starts a comment (to the end of the line); blank lines are ignored.
+//   Tokens are separated by spaces or tabs; options are `key=value` (values hold no spaces and no `#`).
+//   Numbers are decimal integers; quantities and deltas may carry a sign ("-2").
+//   The whole file is parsed before anything runs: any parse error is reported (with its
+//   line) and the scenario does not run.
+//
+// NAMES
+//   Orders get symbolic names chosen by the author (`o1`, `sanne`): letters, digits, `_`, `-`.
+//   A name is bound by an accepted `order` command and must not be bound twice. A line is
+//   named `<order>.<n>`, n being the 1-based position of the line within that order (the
+//   order in which the `order` command listed it). Lines and orders are resolved to the
+//   engine's ids when the step runs.
+//
+// BUSINESS TIME
+//   at <RFC 3339 instant>       Sets the clock for the following commands.
+//   The clock starts at 2026-01-05T09:00:00Z. Every command (accepted or rejected) is
+//   executed at the clock, after which the clock advances by one second, so orders placed one
+//   after another have increasing placed_at. An order's placed_at is the clock unless
+//   `placed=` is given. Expectations do not advance the clock.
+//
+// COMMANDS (each one engine::Command)
+//   location <code> [name=<text>]
+//   product <sku> policy=deny|allow|preorder [max_units=N] [max_wait_days=N]
+//           [release=YYYY-MM-DD] [price=12.95] [name=<text>]
+//       Creates or replaces the product (an UpsertProduct with the whole definition: options
+//       left out are absent, e.g. no max_units means no cap). name defaults to the SKU, price
+//       to 10.00 (EUR); the price is each order line's unit price.
+//   receive <sku> <qty> [location=main] [ref=<text>]
+//   adjust <sku> <delta> [location=main] [reason=<text>]
+//   count <sku> <counted> [location=main] [reason=<text>]
+//   transfer <sku> <qty> from=<location> to=<location> [reason=<text>]
+//   order <name> [channel=web] [ext=<external id>] [placed=<instant>] [paid|unpaid]
+//         [ship_complete|ship_available] [email=<address>] [customer=<text>]
+//         : [<sku>*<qty> ...]
+//       Places an order (default: channel web, external id = <name>, unpaid, ship_available,
+//       no e-mail). The ` : ` token separates the options from the lines; an order may list
+//       no lines (to test `no_lines`). When the (channel, external id) already exists the
+//       engine returns the existing order (created == false) and <name> becomes an alias of
+//       it; see `expect same`.
+//   pay <order> / unpay <order> / refund <order>
+//   cancel <order> [<order>.<n>*<qty> ...] [reason=<text>]
+//       Without lines: everything of the order not yet shipped.
+//   ship <order> [location=main] [<order>.<n>*<qty> ...]
+//       Without lines: everything of the order allocated at the location.
+//   priority <order>.<n> <int>
+//       Manual queue override of a line (higher first; negative goes behind the rule).
+//
+//   Any command may end with `=> error <code>`: the command must then be rejected with that
+//   Error::code. Without it the command must be accepted; a rejection is a failure that
+//   prints the error's code, message, shortages and data. (`at` and `expect` lines take no
+//   `=> error`.) A command naming an order or line that is not bound is a failure and is not
+//   executed.
+//
+// CHECKS THE RUNNER MAKES BY ITSELF
+//   After every command: CheckInvariants holds. After a rejected command: no events were
+//   emitted and DiffStates(state before, state after) is empty (a rejection changes nothing).
+//   Events are numbered 1, 2, 3 ... without gaps. At the end of the file: every event
+//   produced is replayed through Apply into a fresh Engine, EvictAllClosedOrders is called on
+//   both, and DiffStates must be empty (the invariants must hold on the replica too). The
+//   runner never evicts during a scenario, so closed orders stay visible to expectations.
+//
+// EXPECTATIONS (checked at that point; they do not advance the clock; each names at least one
+// thing to check)
+//   expect line <order>.<n> [allocated=N] [backordered=N] [shipped=N] [cancelled=N]
+//          [priority=N] [allocated.<location>=N ...]
+//       The line's parts; allocated.<location> is the line's allocation at one location.
+//   expect order <order> [status=open|backordered|ready|partially_shipped|shipped|cancelled]
+//          [payment=unpaid|paid|refunded]
+//       status is DeriveStatus(order).
+//   expect queue <sku> <order>.<n>=<qty> ...   The exact queue, in allocation order.
+//   expect queue <sku> empty
+//   expect stock <sku> [location=main] [on_hand=N] [allocated=N] [free=N]
+//   expect stock <sku> total [on_hand=N] [allocated=N] [free=N] [backordered=N]
+//       Per location, or summed over all locations (backordered: the SKU's waiting units).
+//   expect filled <order>.<n>=<qty> ... | expect filled none
+//       Outcome::filled of the most recent accepted command, exactly and in order. A line may
+//       appear more than once (filled at two locations by one command).
+//   expect cancelled <order>.<n>=<qty> ... [reason=<text>] | expect cancelled none
+//       The LineCancelled events of the most recent accepted command, in order (each entry
+//       the units cancelled by one event); with reason=, every one of them has that reason.
+//   expect returned <order>.<n>=<qty> ... | expect returned none
+//       The AllocationReturned events (allocated -> waiting) of the most recent accepted
+//       command, in order.
+//   expect moved <order>.<n>=<qty> ... | expect moved none
+//       The AllocationMoved events (allocation taken over by free stock at another location)
+//       of the most recent accepted command, in order.
+//   expect ready <order> ... | expect ready none
+//       Outcome::ready_orders of the most recent accepted command (as a set of orders).
+//   expect shortage <sku> requested=N available=N
+//       The most recent rejected command's Error carries exactly this shortage for <sku>.
+//   expect same <order> as <order>
+//       Both names resolve to the same order id, and the later-bound name was bound by an
+//       `order` command that returned created == false (an idempotent repeat).
+//   expect events <n>
+//       The most recent command (accepted or rejected) emitted exactly n events.
+//
+// FAILURES
+//   Every failure carries the scenario's file name and the line number of the step (parse
+//   errors: of the offending line; the end-of-file replay check: of the last line). The
+//   runner keeps going after a failed step, up to kMaxFailures failures; it stops when the
+//   engine throws (a bug: the state can no longer be trusted).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace belofte::scenario {
+
+// One problem found while parsing or running a scenario.
+struct Failure {
+  std::string file;
+  int line = 0;
+  std::string message;
+
+  std::string ToString() const;  // "file:line: message"
+};
+
+inline constexpr size_t kMaxFailures = 50;
+
+// Parses `text` (the contents of the scenario named `file`) and runs it against a fresh
+// engine. Returns the failures; empty means the scenario passed.
+std::vector<Failure> RunScenario(const std::string& file, std::string_view text);
+
+// Reads the file at `path` and runs it; an unreadable file is one failure. Failures name the
+// file as `display_name` (default: `path`).
+std::vector<Failure> RunScenarioFile(const std::string& path, const std::string& display_name = "");
+
+// All failures, one ToString() per line.
+std::string FormatFailures(const std::vector<Failure>& failures);
+
+}  // namespace belofte::scenario
