@@ -7,6 +7,12 @@
 // (DESIGN "group commit"). While one batch commits, the next gathers; a lone command commits
 // at once. Reads take the shared lock through Read() and never wait for a disk flush.
 //
+// Adapters that answer over a wire Submit with a Render: it runs on the writer thread right
+// after the command applied, under the lock, so the answer shows exactly this command's effects
+// (read your writes). With an idempotency key, the writer first looks for a committed answer
+// under that key (in its batch, then in the store) and returns it without running the command
+// again; otherwise the rendered answer is committed with the command's events.
+//
 // A failed commit leaves memory ahead of the disk; the writer cannot recover from that, so it
 // reports the error and aborts the process: the next start loads the durable state.
 // Thread safety: Submit, Execute, Read and stats are thread-safe. Stop is idempotent.
@@ -18,7 +24,9 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
+#include <string>
 #include <thread>
 
 #include "app/shop_store.h"
@@ -34,9 +42,21 @@ struct WriterStats {
   uint64_t largest_batch = 0;
 };
 
+// An answer rendered for the wire: status code and body.
+struct Reply {
+  int status = 0;
+  std::string body;
+};
+
 class ShopWriter {
  public:
   using Done = std::function<void(Result<engine::Outcome>)>;
+  using Render = std::function<Reply(const engine::Engine&, const Result<engine::Outcome>&)>;
+  using Answer = std::function<void(Reply)>;
+  struct Key {
+    std::string key;          // empty: not keyed
+    std::string fingerprint;  // the request the key was used for
+  };
 
   // REQUIRES: engine already loaded from store; both outlive the writer.
   ShopWriter(engine::Engine& engine, ShopStore& store);
@@ -49,6 +69,11 @@ class ShopWriter {
   void Submit(engine::Command command, Done done);
   // Submits and waits.
   Result<engine::Outcome> Execute(engine::Command command);
+
+  // Queues a command whose answer is rendered on the writer thread; `answer` runs once it is
+  // durable. A key reused for another request renders Error kUnprocessable
+  // `idempotency_key_reused`.
+  void Submit(engine::Command command, Render render, Answer answer, Key key = {});
 
   // Runs `read` with the engine under the shared lock.
   template <typename F>
@@ -64,9 +89,15 @@ class ShopWriter {
  private:
   struct Pending {
     engine::Command command;
-    Done done;
+    Done done;      // either this ...
+    Render render;  // ... or these two
+    Answer answer;
+    Key key;
   };
+  void Enqueue(Pending pending);
   void Run();
+  // A committed or batched answer under `key`.
+  std::optional<KeyedReply> FindKeyed(const std::string& key, const std::vector<KeyedReply>& batch);
 
   engine::Engine& engine_;
   ShopStore& store_;

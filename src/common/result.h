@@ -18,8 +18,8 @@
 
 namespace belofte {
 
-// What kind of failure: adapters map it (HTTP: 400, 404, 409, 413, 500).
-enum class ErrorKind { kInvalid, kNotFound, kConflict, kTooLarge, kInternal };
+// What kind of failure: adapters map it (HTTP: 400, 404, 409, 422, 413, 401, 403, 500).
+enum class ErrorKind { kInvalid, kNotFound, kConflict, kUnprocessable, kTooLarge, kUnauthorized, kForbidden, kInternal };
 
 // One unit of structured error data: "sku A1: requested 3, available 1".
 struct Shortage {

@@ -78,6 +78,7 @@ struct Order {
   Payment payment = Payment::kUnpaid;
   ShipPolicy ship_policy = ShipPolicy::kShipAvailable;
   Instant placed_at;
+  std::string status_token;  // unguessable token of the customer's status page (may be empty)
   std::vector<OrderLine> lines;
 
   bool operator==(const Order&) const = default;

@@ -40,6 +40,7 @@ struct PlaceOrder {
   Payment payment = Payment::kUnpaid;
   ShipPolicy ship_policy = ShipPolicy::kShipAvailable;
   std::vector<Line> lines;
+  std::string status_token;  // made by the adapter (random, URL-safe); the core has no randomness
   Instant at;  // when belofte received it
 };
 

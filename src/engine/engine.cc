@@ -236,6 +236,7 @@ Result<Outcome> Engine::Do(const PlaceOrder& c, Execution& x) {
   order.payment = c.payment;
   order.ship_policy = c.ship_policy;
   order.placed_at = c.placed_at;
+  order.status_token = c.status_token;
   order.lines.reserve(c.lines.size());
   for (size_t i = 0; i < c.lines.size(); ++i) {
     const auto& in = c.lines[i];

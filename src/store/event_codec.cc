@@ -71,6 +71,7 @@ json OrderJson(const Order& o) {
               {"payment", ToString(o.payment)},
               {"ship_policy", ToString(o.ship_policy)},
               {"placed_at", o.placed_at.ToString()},
+              {"status_token", o.status_token},
               {"lines", lines}};
 }
 
@@ -85,6 +86,7 @@ Order OrderFrom(const json& j) {
   o.payment = ParsePayment(j.at("payment").get<std::string>()).value();
   o.ship_policy = ParseShipPolicy(j.at("ship_policy").get<std::string>()).value();
   o.placed_at = Instant::Parse(j.at("placed_at").get<std::string>()).value();
+  o.status_token = j.value("status_token", "");
   for (const auto& l : j.at("lines")) {
     OrderLine line;
     line.id = l.at("line_id").get<LineId>();

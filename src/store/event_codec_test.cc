@@ -22,6 +22,7 @@ std::vector<EventBody> Samples() {
   o.payment = Payment::kPaid;
   o.ship_policy = ShipPolicy::kShipComplete;
   o.placed_at = Instant::FromMicros(1'767'600'000'123'456);
+  o.status_token = "Zm9vYmFyYmF6cXV4MTIzNDU2";
   OrderLine l;
   l.id = 11;
   l.sku = "KM-HAND-01";

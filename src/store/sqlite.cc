@@ -54,6 +54,7 @@ Status Statement::Run() {
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  status_ = Ok();
 }
 
 std::string Statement::Text(int column) const {

@@ -88,8 +88,10 @@ CREATE TABLE orders (
   customer_email    TEXT NOT NULL,
   customer_name     TEXT NOT NULL,
   customer_language TEXT NOT NULL,
+  status_token      TEXT NOT NULL,
   UNIQUE (channel, external_id)
 ) STRICT;
+CREATE UNIQUE INDEX orders_by_status_token ON orders(status_token) WHERE status_token != '';
 CREATE INDEX orders_by_status ON orders(status);
 
 CREATE TABLE order_lines (
@@ -116,6 +118,25 @@ CREATE TABLE line_allocations (
   PRIMARY KEY (line_id, location)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 2: the HTTP API's bearer tokens (stored hashed) and committed answers to keyed requests.
+    R"sql(
+CREATE TABLE api_tokens (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  scopes     TEXT NOT NULL,
+  sha256     TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+) STRICT;
+
+CREATE TABLE idempotency_keys (
+  key         TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  status      INTEGER NOT NULL,
+  body        TEXT NOT NULL,
+  event_seq   INTEGER NOT NULL
+) STRICT;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
@@ -126,8 +147,8 @@ const char* const kOpenOrders = "status NOT IN ('shipped', 'cancelled')";
 
 struct SqliteStore::Statements {
   Statement insert_event, upsert_product, upsert_location, insert_channel, upsert_level, insert_movement,
-      insert_order, update_order, insert_line, update_line, delete_allocations, insert_allocation, begin, commit,
-      rollback;
+      insert_order, update_order, insert_line, update_line, delete_allocations, insert_allocation, insert_reply,
+      find_reply, begin, commit, rollback;
 };
 
 int SqliteStore::SchemaVersion() { return kSchemaVersion; }
@@ -218,7 +239,7 @@ void SqliteStore::PrepareStatements() {
       "(?,?,?,?,?,?,?,?,?)");
   st_->insert_order = d.MustPrepare(
       "INSERT INTO orders(id, channel, external_id, status, payment, ship_policy, placed_at, placed_at_us, "
-      "customer_email, customer_name, customer_language) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+      "customer_email, customer_name, customer_language, status_token) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
   st_->update_order = d.MustPrepare("UPDATE orders SET status=?, payment=? WHERE id=?");
   st_->insert_line = d.MustPrepare(
       "INSERT INTO order_lines(id, order_id, sku, quantity, unit_price_cents, currency, allocated, backordered, "
@@ -227,6 +248,9 @@ void SqliteStore::PrepareStatements() {
       "UPDATE order_lines SET allocated=?, backordered=?, shipped=?, cancelled=?, priority=? WHERE id=?");
   st_->delete_allocations = d.MustPrepare("DELETE FROM line_allocations WHERE line_id=?");
   st_->insert_allocation = d.MustPrepare("INSERT INTO line_allocations(line_id, location, quantity) VALUES (?,?,?)");
+  st_->insert_reply = d.MustPrepare(
+      "INSERT INTO idempotency_keys(key, fingerprint, status, body, event_seq) VALUES (?,?,?,?,?)");
+  st_->find_reply = d.MustPrepare("SELECT fingerprint, status, body FROM idempotency_keys WHERE key = ?");
   st_->begin = d.MustPrepare("BEGIN IMMEDIATE");
   st_->commit = d.MustPrepare("COMMIT");
   st_->rollback = d.MustPrepare("ROLLBACK");
@@ -319,8 +343,9 @@ std::string EventSku(const EventBody& body) {
 
 }  // namespace
 
-Status SqliteStore::Commit(const std::vector<Event>& events, const ShopState& state) {
-  if (events.empty()) return Ok();
+Status SqliteStore::Commit(const std::vector<Event>& events, const std::vector<app::KeyedReply>& replies,
+                           const ShopState& state) {
+  if (events.empty() && replies.empty()) return Ok();
   Statements& s = *st_;
   BELOFTE_RETURN_IF_ERROR(s.begin.Run());
   auto fail = [&](Status st) {
@@ -403,7 +428,8 @@ Status SqliteStore::Commit(const std::vector<Event>& events, const ShopState& st
         .Bind(8, order.placed_at.micros())
         .Bind(9, order.customer.email)
         .Bind(10, order.customer.name)
-        .Bind(11, order.customer.language);
+        .Bind(11, order.customer.language)
+        .Bind(12, order.status_token);
     if (auto st = run(s.insert_order); !st.ok()) return fail(st);
     for (const auto& line : order.lines) {
       s.insert_line.Bind(1, static_cast<int64_t>(line.id))
@@ -447,8 +473,24 @@ Status SqliteStore::Commit(const std::vector<Event>& events, const ShopState& st
     s.upsert_level.Bind(1, sku).Bind(2, loc_code(loc)).Bind(3, level.on_hand.units()).Bind(4, level.allocated.units());
     if (auto st = run(s.upsert_level); !st.ok()) return fail(st);
   }
+  for (const auto& r : replies) {
+    s.insert_reply.Bind(1, r.key).Bind(2, r.fingerprint).Bind(3, int64_t{r.status}).Bind(4, r.body).Bind(
+        5, static_cast<int64_t>(state.last_seq));
+    if (auto st = run(s.insert_reply); !st.ok()) return fail(st);
+  }
   if (auto st = s.commit.Run(); !st.ok()) return fail(st);
   return Ok();
+}
+
+Result<std::optional<app::KeyedReply>> SqliteStore::FindReply(const std::string& key) {
+  Statement& st = st_->find_reply;
+  st.Bind(1, key);
+  std::optional<app::KeyedReply> found;
+  if (st.Step()) found = app::KeyedReply{key, st.Text(0), static_cast<int>(st.Int(1)), st.Text(2)};
+  Status s = st.status();
+  st.Reset();
+  if (!s.ok()) return s.take_error();
+  return found;
 }
 
 namespace {
@@ -458,7 +500,7 @@ Status ReadOrders(Database& db, const std::string& where, const std::map<std::st
                   const std::function<void(Order&&)>& sink) {
   auto orders = db.Prepare(
       "SELECT id, channel, external_id, payment, ship_policy, placed_at_us, customer_email, customer_name, "
-      "customer_language FROM orders WHERE " + where + " ORDER BY id");
+      "customer_language, status_token FROM orders WHERE " + where + " ORDER BY id");
   if (!orders.ok()) return orders.take_error();
   auto lines = db.Prepare(
       "SELECT l.id, l.order_id, l.sku, l.quantity, l.unit_price_cents, l.currency, l.backordered, l.shipped, "
@@ -486,6 +528,7 @@ Status ReadOrders(Database& db, const std::string& where, const std::map<std::st
     o.ship_policy = ParseShipPolicy(orders->Text(4)).value_or(ShipPolicy::kShipAvailable);
     o.placed_at = Instant::FromMicros(orders->Int(5));
     o.customer = Customer{orders->Text(6), orders->Text(7), orders->Text(8)};
+    o.status_token = orders->Text(9);
     while (have_line && static_cast<OrderId>(lines->Int(1)) == o.id) {
       OrderLine l;
       l.id = static_cast<LineId>(lines->Int(0));

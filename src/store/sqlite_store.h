@@ -31,7 +31,10 @@ class SqliteStore final : public app::ShopStore {
   ~SqliteStore() override;
 
   Status Load(engine::Engine& engine) override;
-  Status Commit(const std::vector<engine::Event>& events, const engine::ShopState& state) override;
+  using app::ShopStore::Commit;
+  Status Commit(const std::vector<engine::Event>& events, const std::vector<app::KeyedReply>& replies,
+                const engine::ShopState& state) override;
+  Result<std::optional<app::KeyedReply>> FindReply(const std::string& key) override;
   Status ReplayEvents(const std::function<void(const engine::Event&)>& apply) override;
 
   // An order as stored (open or closed), or nullopt.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <vector>
 
@@ -16,13 +17,22 @@ class MemoryStore final : public app::ShopStore {
  public:
   Status Load(engine::Engine&) override { return Ok(); }
 
-  Status Commit(const std::vector<engine::Event>& events, const engine::ShopState&) override {
+  using app::ShopStore::Commit;
+  Status Commit(const std::vector<engine::Event>& events, const std::vector<app::KeyedReply>& replies,
+                const engine::ShopState&) override {
     std::unique_lock lock(mu_);
+    for (const auto& r : replies) replies_[r.key] = r;
     ++commits_started_;
     cv_.notify_all();
     cv_.wait(lock, [this] { return !held_; });
     batches_.push_back(events);
     return Ok();
+  }
+
+  Result<std::optional<app::KeyedReply>> FindReply(const std::string& key) override {
+    std::lock_guard lock(mu_);
+    auto it = replies_.find(key);
+    return it == replies_.end() ? std::nullopt : std::optional<app::KeyedReply>(it->second);
   }
 
   Status ReplayEvents(const std::function<void(const engine::Event&)>& apply) override {
@@ -58,6 +68,7 @@ class MemoryStore final : public app::ShopStore {
   bool held_ = false;
   int commits_started_ = 0;
   std::vector<std::vector<engine::Event>> batches_;
+  std::map<std::string, app::KeyedReply> replies_;
 };
 
 }  // namespace belofte::testing
