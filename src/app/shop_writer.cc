@@ -1,5 +1,6 @@
 #include "app/shop_writer.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -10,7 +11,8 @@ namespace {
 constexpr size_t kMaxBatch = 20'000;  // commands per transaction: bounds latency and memory
 }
 
-ShopWriter::ShopWriter(engine::Engine& engine, ShopStore& store) : engine_(engine), store_(store) {
+ShopWriter::ShopWriter(engine::Engine& engine, ShopStore& store, CommitObserver on_commit)
+    : engine_(engine), store_(store), on_commit_(std::move(on_commit)) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -114,7 +116,11 @@ void ShopWriter::Run() {
 
     if (!events.empty() || !keyed.empty()) {
       // No lock held: only this thread mutates the engine, readers share it meanwhile.
+      auto started = std::chrono::steady_clock::now();
       Status s = store_.Commit(events, keyed, engine_.state());
+      if (on_commit_) {
+        on_commit_(batch.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      }
       if (!s.ok()) {
         std::fprintf(stderr, "belofte: commit failed, stopping to protect the data: %s\n", s.error().message.c_str());
         std::abort();

@@ -58,8 +58,11 @@ class ShopWriter {
     std::string fingerprint;  // the request the key was used for
   };
 
+  // Called on the writer thread after each durable commit: commands in it, seconds it took.
+  using CommitObserver = std::function<void(size_t commands, double seconds)>;
+
   // REQUIRES: engine already loaded from store; both outlive the writer.
-  ShopWriter(engine::Engine& engine, ShopStore& store);
+  ShopWriter(engine::Engine& engine, ShopStore& store, CommitObserver on_commit = nullptr);
   ~ShopWriter();  // Stop()s
   ShopWriter(const ShopWriter&) = delete;
   ShopWriter& operator=(const ShopWriter&) = delete;
@@ -101,6 +104,7 @@ class ShopWriter {
 
   engine::Engine& engine_;
   ShopStore& store_;
+  CommitObserver on_commit_;
   mutable std::shared_mutex state_mu_;  // guards engine_ state between writer and readers
 
   mutable std::mutex queue_mu_;

@@ -1,6 +1,7 @@
 #include "cli/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 #include "store/sqlite_store.h"
@@ -30,6 +31,35 @@ int Main(int argc, char** argv) {
   auto* check = app.add_subcommand("check", "Verify every invariant of the store; exit 1 with a report if one fails");
   check->add_option("--db", db, "SQLite database file")->capture_default_str();
 
+  ServeOptions serve_options;
+  if (const char* t = std::getenv("BELOFTE_ADMIN_TOKEN")) serve_options.admin_token = t;
+  if (const char* u = std::getenv("BELOFTE_PUBLIC_URL")) serve_options.public_url = u;
+  auto* serve = app.add_subcommand("serve", "Serve the HTTP API over a store (created and migrated when missing)");
+  serve->add_option("--db", db, "SQLite database file")->capture_default_str();
+  serve->add_option("--listen", serve_options.listen, "HOST:PORT to listen on")->capture_default_str();
+  serve->add_option("--public-url", serve_options.public_url, "Base URL of status links (env BELOFTE_PUBLIC_URL)");
+  serve->add_option("--admin-token-file", serve_options.admin_token_file,
+                    "Read an admin token from this file, or create one and write it there");
+  serve->add_flag("--demo", serve_options.demo, "Seed the Koffie & Co demo shop when the store is empty");
+  serve->add_option("--threads", serve_options.threads, "HTTP threads")->capture_default_str()->check(CLI::Range(1, 64));
+  serve->add_option("--max-body", serve_options.max_body_bytes, "Largest request body in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(1024, 1 << 30));
+
+  auto* token = app.add_subcommand("token", "Manage the HTTP API's bearer tokens");
+  token->require_subcommand(1);
+  std::string token_name = "api", scopes;
+  int64_t token_id = 0;
+  auto* token_create = token->add_subcommand("create", "Create a token and print it (once)");
+  token_create->add_option("--db", db, "SQLite database file")->capture_default_str();
+  token_create->add_option("--scopes", scopes, "Comma-separated: admin, orders:write, stock:write, read")->required();
+  token_create->add_option("--name", token_name, "What the token is for")->capture_default_str();
+  auto* token_revoke = token->add_subcommand("revoke", "Revoke a token by id");
+  token_revoke->add_option("--db", db, "SQLite database file")->capture_default_str();
+  token_revoke->add_option("id", token_id, "The token's id (see token list)")->required();
+  auto* token_list = token->add_subcommand("list", "List tokens (never their values)");
+  token_list->add_option("--db", db, "SQLite database file")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -42,6 +72,13 @@ int Main(int argc, char** argv) {
   if (*init) return Init(db, std::cout, std::cerr);
   if (*demo) return Demo(db, std::cout, std::cerr);
   if (*check) return Check(db, std::cout, std::cerr);
+  if (*serve) {
+    serve_options.db = db;
+    return Serve(serve_options, std::cout, std::cerr);
+  }
+  if (*token_create) return TokenCreate(db, token_name, scopes, std::cout, std::cerr);
+  if (*token_revoke) return TokenRevoke(db, token_id, std::cout, std::cerr);
+  if (*token_list) return TokenList(db, std::cout, std::cerr);
   return 2;
 }
 

@@ -9,6 +9,9 @@
 #include <ostream>
 #include <string>
 
+#include "app/shop_writer.h"
+#include "store/sqlite_store.h"
+
 namespace belofte::cli {
 
 int Main(int argc, char** argv);
@@ -17,5 +20,25 @@ int Main(int argc, char** argv);
 int Init(const std::string& db, std::ostream& out, std::ostream& err);
 int Demo(const std::string& db, std::ostream& out, std::ostream& err);
 int Check(const std::string& db, std::ostream& out, std::ostream& err);
+
+struct ServeOptions {
+  std::string db = "var/belofte.db";
+  std::string listen = "127.0.0.1:8080";
+  std::string public_url;        // default: http://<listen>
+  std::string admin_token;       // BELOFTE_ADMIN_TOKEN
+  std::string admin_token_file;  // read, or create and write, an admin token here
+  bool demo = false;             // seed the demo shop into an empty store
+  size_t threads = 2;
+  size_t max_body_bytes = 4 * 1024 * 1024;
+};
+int Serve(const ServeOptions& options, std::ostream& out, std::ostream& err);
+
+int TokenCreate(const std::string& db, const std::string& name, const std::string& scopes, std::ostream& out,
+                std::ostream& err);
+int TokenRevoke(const std::string& db, int64_t id, std::ostream& out, std::ostream& err);
+int TokenList(const std::string& db, std::ostream& out, std::ostream& err);
+
+// The demo story (demo.cc), against a loaded, empty shop.
+void RunDemoStory(app::ShopWriter& writer, store::SqliteStore& store, std::ostream& out);
 
 }  // namespace belofte::cli

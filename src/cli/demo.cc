@@ -10,6 +10,7 @@
 
 #include <ostream>
 
+#include "api/auth.h"
 #include "app/shop_writer.h"
 #include "cli/cli.h"
 #include "engine/engine.h"
@@ -64,6 +65,7 @@ class DemoShop {
     o.customer = Customer{email, name, language};
     o.payment = payment;
     o.ship_policy = ship;
+    o.status_token = api::NewStatusToken();
     for (const auto& [sku, qty] : lines) {
       const SkuState* s = writer_.Read([&](const Engine& e) { return e.state().FindSku(sku); });
       o.lines.push_back(PlaceOrder::Line{sku, Quantity(qty), s ? s->product.price : Money()});
@@ -164,26 +166,11 @@ class DemoShop {
 
 }  // namespace
 
-int Demo(const std::string& db, std::ostream& out, std::ostream& err) {
-  auto store = store::SqliteStore::Open(db);
-  if (!store.ok()) {
-    err << "belofte demo: " << store.error().message << "\n";
-    return 1;
-  }
-  Engine engine;
-  if (auto s = (*store)->Load(engine); !s.ok()) {
-    err << "belofte demo: " << s.error().message << "\n";
-    return 1;
-  }
-  if (!engine.state().skus.empty()) {
-    err << "belofte demo: " << db << " already holds a shop; give a new file with --db\n";
-    return 1;
-  }
-  app::ShopWriter writer(engine, **store);
-  DemoShop shop(writer, **store, out);
+void RunDemoStory(app::ShopWriter& writer, store::SqliteStore& store, std::ostream& out) {
+  DemoShop shop(writer, store, out);
   const Instant morning = At("2026-11-23T08:00:00Z");
 
-  out << "Koffie & Co — a Monday of backorders (store: " << db << ")\n\n1. Catalogue and stock\n";
+  out << "1. Catalogue and stock\n";
   shop.Seed(UpsertLocation{"winkel", "Winkel Amsterdam", morning});
   for (const Product& p : {
            MakeProduct("KM-HAND-01", "Handkoffiemolen RVS", "89.95", "41.00", BackorderPolicyKind::kAllow, 20),
@@ -256,6 +243,26 @@ int Demo(const std::string& db, std::ostream& out, std::ostream& err) {
   for (OrderId id : {sanne, jeroen, fatima, emma, pieter, lotte}) {
     out << fmt::format("  {:<14} {}\n", shop.names_[id], shop.Describe(id));
   }
+}
+
+int Demo(const std::string& db, std::ostream& out, std::ostream& err) {
+  auto store = store::SqliteStore::Open(db);
+  if (!store.ok()) {
+    err << "belofte demo: " << store.error().message << "\n";
+    return 1;
+  }
+  Engine engine;
+  if (auto s = (*store)->Load(engine); !s.ok()) {
+    err << "belofte demo: " << s.error().message << "\n";
+    return 1;
+  }
+  if (!engine.state().skus.empty()) {
+    err << "belofte demo: " << db << " already holds a shop; give a new file with --db\n";
+    return 1;
+  }
+  app::ShopWriter writer(engine, **store);
+  out << "Koffie & Co — a Monday of backorders (store: " << db << ")\n\n";
+  RunDemoStory(writer, **store, out);
   writer.Stop();
   auto stats = writer.stats();
   out << fmt::format("\n{} commands ({} rejected) in {} durable transactions. Inspect the store with: belofte check "

@@ -62,7 +62,7 @@ class Engine::Execution {
     if (const auto* fill = std::get_if<BackorderFilled>(&body)) {
       outcome.filled.push_back(Fill{fill->order, fill->line, fill->sku, fill->quantity});
     }
-    if (const auto* moved = std::get_if<StockMoved>(&body)) outcome.movements.push_back(moved->movement.id);
+    if (const auto* moved = std::get_if<StockMoved>(&body)) outcome.movements.push_back(moved->movement);
     Event event{engine_.state_.last_seq + 1, at_, std::move(body)};
     engine_.Apply(event);
     out_->push_back(std::move(event));
@@ -148,8 +148,10 @@ Result<Outcome> Engine::Do(const UpsertProduct& c, Execution& x) {
     return Error::Invalid("missing_release_date", "A pre-order product needs a release_date.",
                           "backorder.release_date");
   }
+  Outcome out;
+  out.created = state_.FindSku(p.sku) == nullptr;
   if (const SkuState* existing = state_.FindSku(p.sku)) {
-    if (existing->product == p) return Outcome{};
+    if (existing->product == p) return out;
     if (existing->backordered.positive() && !b.allows_backorders()) {
       return Error::Conflict("backorders_waiting",
                              "The SKU has backordered units waiting; cancel or fill them before denying backorders.",
@@ -165,7 +167,7 @@ Result<Outcome> Engine::Do(const UpsertProduct& c, Execution& x) {
     }
   }
   x.Emit(ProductUpserted{p});
-  return Outcome{};
+  return out;
 }
 
 Result<Outcome> Engine::Do(const UpsertLocation& c, Execution& x) {
@@ -180,9 +182,11 @@ Result<Outcome> Engine::Do(const UpsertLocation& c, Execution& x) {
   auto it = state_.location_by_code.find(c.code);
   LocationIndex index = it == state_.location_by_code.end() ? static_cast<LocationIndex>(state_.locations.size())
                                                             : it->second;
-  if (it != state_.location_by_code.end() && state_.locations[index].name == name) return Outcome{};
+  Outcome out;
+  out.created = it == state_.location_by_code.end();
+  if (!out.created && state_.locations[index].name == name) return out;
   x.Emit(LocationUpserted{Location{index, c.code, name}});
-  return Outcome{};
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,7 +326,8 @@ Result<Outcome> Engine::Do(const PlaceOrder& c, Execution& x) {
 
 Result<Outcome> Engine::Do(const SetPayment& c, Execution& x) {
   const Order* order = state_.FindOrder(c.order);
-  if (!order) return Error::NotFound("unknown_order", "No open order with id " + std::to_string(c.order) + ".");
+  if (!order) return Error::NotFound("unknown_order", "No open order with id " + std::to_string(c.order) + ".")
+        .With("order_id", std::to_string(c.order));
   Outcome out;
   out.order = c.order;
   if (order->payment == c.payment) return out;
@@ -351,7 +356,8 @@ Result<Outcome> Engine::Do(const SetPayment& c, Execution& x) {
 
 Result<Outcome> Engine::Do(const CancelOrder& c, Execution& x) {
   const Order* order = state_.FindOrder(c.order);
-  if (!order) return Error::NotFound("unknown_order", "No open order with id " + std::to_string(c.order) + ".");
+  if (!order) return Error::NotFound("unknown_order", "No open order with id " + std::to_string(c.order) + ".")
+        .With("order_id", std::to_string(c.order));
   if (!ValidText(c.reason, kMaxTextLength)) {
     return Error::Invalid("invalid_reason", "The reason is at most 500 characters without control characters.",
                           "reason");
@@ -425,7 +431,8 @@ void Engine::CancelLine(Execution& x, const Order& order, const OrderLine& line,
 
 Result<Outcome> Engine::Do(const ShipOrder& c, Execution& x) {
   const Order* order = state_.FindOrder(c.order);
-  if (!order) return Error::NotFound("unknown_order", "No open order with id " + std::to_string(c.order) + ".");
+  if (!order) return Error::NotFound("unknown_order", "No open order with id " + std::to_string(c.order) + ".")
+        .With("order_id", std::to_string(c.order));
   auto location = ResolveLocation(c.location, "location");
   if (!location.ok()) return location.take_error();
   LocationIndex loc = *location;

@@ -37,8 +37,9 @@ struct Fill {
 // What an accepted command did, for the caller's answer.
 struct Outcome {
   OrderId order = 0;        // the order placed, paid, cancelled or shipped
-  bool created = false;     // PlaceOrder: false when the (channel, external id) existed
-  std::vector<uint64_t> movements;   // ledger entries written
+  bool created = false;     // PlaceOrder: false when the (channel, external id) existed;
+                            // UpsertProduct/UpsertLocation: true when it was new
+  std::vector<StockMovement> movements;  // ledger entries written
   std::vector<Fill> filled;          // backordered units that received stock
   std::vector<OrderId> ready_orders; // orders that became ready to ship (ReadyToShip turned true)
 };

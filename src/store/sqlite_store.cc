@@ -653,4 +653,50 @@ Result<std::optional<Order>> SqliteStore::FindOrder(OrderId id) {
   return found;
 }
 
+Result<std::vector<OrderId>> SqliteStore::ListOrderIds(const app::OrderQuery& q) {
+  std::lock_guard lock(read_mu_);
+  std::string sql = "SELECT o.id FROM orders o WHERE o.id > ?1";
+  if (q.status) sql += " AND o.status = ?2";
+  if (!q.channel.empty()) sql += " AND o.channel = ?3";
+  if (!q.sku.empty()) sql += " AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku = ?4)";
+  sql += " ORDER BY o.id LIMIT ?5";
+  auto st = read_db_->Prepare(sql);
+  if (!st.ok()) return st.take_error();
+  st->Bind(1, static_cast<int64_t>(q.after));
+  if (q.status) st->Bind(2, ToString(*q.status));
+  if (!q.channel.empty()) st->Bind(3, q.channel);
+  if (!q.sku.empty()) st->Bind(4, q.sku);
+  st->Bind(5, static_cast<int64_t>(q.limit));
+  std::vector<OrderId> ids;
+  while (st->Step()) ids.push_back(static_cast<OrderId>(st->Int(0)));
+  BELOFTE_RETURN_IF_ERROR(st->status());
+  return ids;
+}
+
+Result<std::vector<StockMovement>> SqliteStore::ListMovements(const std::string& sku, uint64_t before, size_t limit) {
+  std::lock_guard lock(read_mu_);
+  auto locations = ReadLocations(*read_db_, nullptr);
+  if (!locations.ok()) return locations.take_error();
+  auto st = read_db_->Prepare(
+      "SELECT id, sku, location, kind, quantity, reason, reference, at FROM stock_movements WHERE sku = ?1 AND "
+      "(?2 = 0 OR id < ?2) ORDER BY id DESC LIMIT ?3");
+  if (!st.ok()) return st.take_error();
+  st->Bind(1, sku).Bind(2, static_cast<int64_t>(before)).Bind(3, static_cast<int64_t>(limit));
+  std::vector<StockMovement> out;
+  while (st->Step()) {
+    StockMovement m;
+    m.id = static_cast<uint64_t>(st->Int(0));
+    m.sku = st->Text(1);
+    m.location = locations->count(st->Text(2)) ? locations->at(st->Text(2)) : 0;
+    m.kind = ParseMovementKind(st->Text(3)).value_or(MovementKind::kAdjustment);
+    m.quantity = Quantity(st->Int(4));
+    m.reason = st->Text(5);
+    m.reference = st->Text(6);
+    m.at = Instant::Parse(st->Text(7)).value_or(Instant());
+    out.push_back(std::move(m));
+  }
+  BELOFTE_RETURN_IF_ERROR(st->status());
+  return out;
+}
+
 }  // namespace belofte::store

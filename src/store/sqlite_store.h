@@ -17,12 +17,13 @@
 #include <optional>
 #include <string>
 
+#include "app/shop_history.h"
 #include "app/shop_store.h"
 #include "store/sqlite.h"
 
 namespace belofte::store {
 
-class SqliteStore final : public app::ShopStore {
+class SqliteStore final : public app::ShopStore, public app::ShopHistory {
  public:
   enum class Access { kWriter, kReadOnly };
 
@@ -37,8 +38,10 @@ class SqliteStore final : public app::ShopStore {
   Result<std::optional<app::KeyedReply>> FindReply(const std::string& key) override;
   Status ReplayEvents(const std::function<void(const engine::Event&)>& apply) override;
 
-  // An order as stored (open or closed), or nullopt.
-  Result<std::optional<Order>> FindOrder(OrderId id);
+  // ShopHistory, on the read connection.
+  Result<std::optional<Order>> FindOrder(OrderId id) override;
+  Result<std::vector<OrderId>> ListOrderIds(const app::OrderQuery& query) override;
+  Result<std::vector<StockMovement>> ListMovements(const std::string& sku, uint64_t before, size_t limit) override;
 
   // The schema version this build writes.
   static int SchemaVersion();

@@ -1,0 +1,562 @@
+#include "api/api.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include "api/codec.h"
+#include "api/problem.h"
+
+namespace belofte::api {
+
+extern const char* const kOpenApiDocument;  // openapi_document.cc, generated from openapi.json
+
+namespace {
+
+constexpr size_t kDefaultLimit = 100;
+constexpr size_t kMaxLimit = 1000;
+constexpr size_t kMaxIdempotencyKey = 200;
+
+// The routes, in the order they are matched. Patterns use ":name" for a path segment.
+const std::vector<RouteInfo> kRoutes = {
+    {"GET", "/healthz", "healthz", nullptr},
+    {"GET", "/metrics", "metrics", nullptr},
+    {"GET", "/api/v1/openapi.json", "openapi", nullptr},
+    {"GET", "/api/v1/products", "listProducts", "read"},
+    {"PUT", "/api/v1/products/:sku", "putProduct", "stock:write"},
+    {"GET", "/api/v1/products/:sku", "getProduct", "read"},
+    {"GET", "/api/v1/locations", "listLocations", "read"},
+    {"PUT", "/api/v1/locations/:code", "putLocation", "stock:write"},
+    {"POST", "/api/v1/stock/adjustments", "createAdjustment", "stock:write"},
+    {"POST", "/api/v1/stock/counts", "createCount", "stock:write"},
+    {"POST", "/api/v1/stock/receipts", "createReceipt", "stock:write"},
+    {"GET", "/api/v1/stock/movements", "listMovements", "read"},
+    {"POST", "/api/v1/orders", "createOrder", "orders:write"},
+    {"GET", "/api/v1/orders", "listOrders", "read"},
+    {"GET", "/api/v1/orders/:id", "getOrder", "read"},
+    {"POST", "/api/v1/orders/:id/payment", "setPayment", "orders:write"},
+    {"POST", "/api/v1/orders/:id/cancel", "cancelOrder", "orders:write"},
+    {"POST", "/api/v1/orders/:id/shipments", "createShipment", "orders:write"},
+    {"GET", "/api/v1/backorders", "listBackorders", "read"},
+    {"POST", "/api/v1/backorders/:line_id/priority", "setBackorderPriority", "orders:write"},
+};
+
+int FromHex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string PercentDecode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && FromHex(s[i + 1]) >= 0 && FromHex(s[i + 2]) >= 0) {
+      out += static_cast<char>(FromHex(s[i + 1]) * 16 + FromHex(s[i + 2]));
+      i += 2;
+    } else if (plus_is_space && s[i] == '+') {
+      out += ' ';
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t start = 1;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    out.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return out;
+}
+
+// Matches `path` against `pattern`, filling params. Trailing slashes do not match.
+bool Match(std::string_view pattern, std::string_view path, std::map<std::string, std::string>* params) {
+  auto ps = Segments(pattern);
+  auto xs = Segments(path);
+  if (ps.size() != xs.size()) return false;
+  std::map<std::string, std::string> found;
+  for (size_t i = 0; i < ps.size(); ++i) {
+    if (!ps[i].empty() && ps[i][0] == ':') {
+      if (xs[i].empty()) return false;
+      found[std::string(ps[i].substr(1))] = PercentDecode(xs[i], false);
+    } else if (ps[i] != xs[i]) {
+      return false;
+    }
+  }
+  *params = std::move(found);
+  return true;
+}
+
+std::map<std::string, std::string> ParseQuery(std::string_view query) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start < query.size()) {
+    size_t amp = query.find('&', start);
+    if (amp == std::string_view::npos) amp = query.size();
+    std::string_view pair = query.substr(start, amp - start);
+    size_t eq = pair.find('=');
+    std::string key = PercentDecode(pair.substr(0, eq), true);
+    std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
+    if (!key.empty()) out[key] = value;
+    start = amp + 1;
+  }
+  return out;
+}
+
+HttpResponse Problem(const Error& e) {
+  return HttpResponse{StatusOf(e), kProblemContentType, ProblemJson(e), {}};
+}
+
+HttpResponse JsonResponse(int status, const json& body) {
+  return HttpResponse{status, kJsonContentType, body.dump(-1, ' ', false, json::error_handler_t::replace), {}};
+}
+
+app::Reply ToReply(const HttpResponse& r) { return app::Reply{r.status, r.body}; }
+
+HttpResponse FromReply(const app::Reply& r) {
+  return HttpResponse{r.status, r.status >= 400 ? kProblemContentType : kJsonContentType, r.body, {}};
+}
+
+Error NotFound(std::string code, std::string message) { return Error::NotFound(std::move(code), std::move(message)); }
+
+}  // namespace
+
+// One request in progress: answers exactly once, recording metrics and an access log line.
+struct Api::Call {
+  Api* api;
+  HttpRequest request;
+  Respond respond;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  const RouteInfo* route = nullptr;
+  std::string path;
+  std::map<std::string, std::string> params;
+  std::map<std::string, std::string> query;
+  std::string principal;
+  bool answered = false;
+
+  void Answer(HttpResponse response) {
+    if (answered) return;
+    answered = true;
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::string route_name = route ? route->pattern : "unmatched";
+    api->metrics_.ObserveRequest(route_name, request.method, response.status, seconds);
+    spdlog::info(R"({{"event":"request","method":"{}","path":"{}","route":"{}","status":{},"ms":{:.3f},"bytes":{},"principal":"{}"}})",
+                 request.method, json(path).get<std::string>().substr(0, 200), route_name, response.status,
+                 seconds * 1000, response.body.size(), principal);
+    response.headers.emplace_back("Cache-Control", "no-store");
+    respond(std::move(response));
+    api->in_flight_--;
+  }
+
+  // A query parameter `limit` within 1..1000 (default 100); nullopt after answering 400.
+  std::optional<size_t> Limit() {
+    auto it = query.find("limit");
+    if (it == query.end()) return kDefaultLimit;
+    auto v = ParseId(it->second);
+    if (!v || *v > kMaxLimit) {
+      Answer(Problem(Error::Invalid("invalid_limit", "limit must be an integer from 1 to 1000.", "limit")));
+      return std::nullopt;
+    }
+    return static_cast<size_t>(*v);
+  }
+
+  std::string Query(const char* name) const {
+    auto it = query.find(name);
+    return it == query.end() ? std::string() : it->second;
+  }
+};
+
+Api::Api(app::ShopWriter& writer, app::ShopHistory& history, Authenticator& auth, Metrics& metrics,
+         std::function<Instant()> now, Options options)
+    : writer_(writer), history_(history), auth_(auth), metrics_(metrics), now_(std::move(now)),
+      options_(std::move(options)) {}
+
+const std::vector<RouteInfo>& Api::Routes() { return kRoutes; }
+
+void Api::Handle(HttpRequest request, Respond respond) {
+  in_flight_++;
+  auto call = std::make_shared<Call>();
+  call->api = this;
+  call->respond = std::move(respond);
+  std::string_view target = request.target;
+  size_t q = target.find('?');
+  call->path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) call->query = ParseQuery(target.substr(q + 1));
+  call->request = std::move(request);
+
+  if (draining_) {
+    call->Answer(Problem(Error{ErrorKind::kInternal, "shutting_down", "The server is shutting down.", {}, {}, {}}));
+    return;
+  }
+  bool path_known = false;
+  std::string allowed;
+  for (const auto& r : kRoutes) {
+    std::map<std::string, std::string> params;
+    if (!Match(r.pattern, call->path, &params)) continue;
+    path_known = true;
+    allowed += (allowed.empty() ? "" : ", ") + std::string(r.method);
+    if (call->request.method == r.method) {
+      call->route = &r;
+      call->params = std::move(params);
+      break;
+    }
+  }
+  if (!call->route) {
+    if (path_known) {
+      HttpResponse r = Problem(Error{ErrorKind::kInvalid, "method_not_allowed",
+                                     call->request.method + " is not allowed here; allowed: " + allowed + ".", {}, {}, {}});
+      r.headers.emplace_back("Allow", allowed);
+      call->Answer(std::move(r));
+    } else {
+      call->Answer(Problem(NotFound("not_found", "No such endpoint: " + call->path.substr(0, 200))));
+    }
+    return;
+  }
+  if (call->request.body.size() > options_.max_body_bytes) {
+    call->Answer(Problem(Error{ErrorKind::kTooLarge, "body_too_large",
+                               "The request body is larger than " + std::to_string(options_.max_body_bytes) + " bytes.",
+                               {}, {}, {{"limit", std::to_string(options_.max_body_bytes)}}}));
+    return;
+  }
+  if (call->route->scope) {
+    auto who = auth_.Authenticate(call->request.authorization);
+    if (!who.ok()) {
+      HttpResponse r = Problem(who.error());
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      call->Answer(std::move(r));
+      return;
+    }
+    call->principal = who->name;
+    if (!who->Allows(call->route->scope)) {
+      call->Answer(Problem(Error{ErrorKind::kForbidden, "forbidden",
+                                 std::string("This token lacks the scope '") + call->route->scope + "'.",
+                                 {}, {}, {{"required_scope", call->route->scope}}}));
+      return;
+    }
+  }
+  if (call->request.idempotency_key.size() > kMaxIdempotencyKey) {
+    call->Answer(Problem(Error::Invalid("invalid_idempotency_key", "Idempotency-Key is at most 200 characters.",
+                                        "Idempotency-Key")));
+    return;
+  }
+  Dispatch(call);
+}
+
+void Api::Submit(const CallPtr& call, engine::Command command,
+                 std::function<HttpResponse(const engine::Engine&, const engine::Outcome&)> ok) {
+  app::ShopWriter::Key key;
+  if (!call->request.idempotency_key.empty()) {
+    key.key = call->request.idempotency_key;
+    key.fingerprint = Sha256Hex(call->request.method + " " + call->path + "\n" + call->request.body);
+  }
+  app::ShopHistory* history = &history_;
+  writer_.Submit(
+      std::move(command),
+      [ok = std::move(ok), history](const engine::Engine& engine, const Result<engine::Outcome>& r) -> app::Reply {
+        if (r.ok()) return ToReply(ok(engine, *r));
+        Error e = r.error();
+        if (e.code == "unknown_order" && e.kind == ErrorKind::kNotFound) {
+          // The engine knows only open orders: a closed one is a conflict, not a stranger.
+          for (const auto& [k, v] : e.data) {
+            if (k != "order_id") continue;
+            auto stored = history->FindOrder(ParseId(v).value_or(0));
+            if (stored.ok() && stored->has_value()) {
+              e = Error::Conflict("order_closed", "The order has been shipped or cancelled in full.").With("order_id", v);
+            }
+          }
+        }
+        return ToReply(Problem(e));
+      },
+      [call](app::Reply reply) { call->Answer(FromReply(reply)); }, std::move(key));
+}
+
+std::optional<json> Api::OrderView(OrderId id, const engine::Engine* engine) {
+  if (engine) {
+    if (const Order* o = engine->state().FindOrder(id)) return OrderJson(*o, engine, engine->state(), options_.public_url);
+  }
+  auto stored = history_.FindOrder(id);
+  if (!stored.ok() || !stored->has_value()) return std::nullopt;
+  return writer_.Read([&](const engine::Engine& e) {
+    if (const Order* o = e.state().FindOrder(id)) return OrderJson(*o, &e, e.state(), options_.public_url);
+    return OrderJson(**stored, nullptr, e.state(), options_.public_url);
+  });
+}
+
+void Api::Dispatch(const CallPtr& call) {
+  const std::string op = call->route->operation_id;
+  const std::string& body = call->request.body;
+  ParseContext ctx;
+  ctx.now = now_();
+  ctx.price = [this](const std::string& sku) -> std::optional<Money> {
+    return writer_.Read([&](const engine::Engine& e) -> std::optional<Money> {
+      const engine::SkuState* s = e.state().FindSku(sku);
+      return s ? std::optional<Money>(s->product.price) : std::nullopt;
+    });
+  };
+  auto order_id = [&]() -> std::optional<OrderId> {
+    auto id = ParseId(call->params["id"]);
+    if (!id) call->Answer(Problem(NotFound("unknown_order", "No order with id '" + call->params["id"] + "'.")));
+    return id;
+  };
+  // Renders an order after a command, with what it passed on to other orders.
+  auto order_change = [this](int status) {
+    return [this, status](const engine::Engine& e, const engine::Outcome& out) {
+      const Order* o = e.state().FindOrder(out.order);
+      json j = o ? OrderJson(*o, &e, e.state(), options_.public_url) : json::object();
+      j["filled"] = FillsJson(out.filled);
+      j["ready_orders"] = IdsJson(out.ready_orders);
+      return JsonResponse(status, j);
+    };
+  };
+  auto stock_change = [](const std::string& sku) {
+    return [sku](const engine::Engine& e, const engine::Outcome& out) {
+      json movements = json::array();
+      for (const auto& m : out.movements) movements.push_back(MovementJson(m, e.state()));
+      const engine::SkuState* s = e.state().FindSku(sku);
+      return JsonResponse(201, json{{"movements", movements},
+                                    {"filled", FillsJson(out.filled)},
+                                    {"ready_orders", IdsJson(out.ready_orders)},
+                                    {"stock", s ? StockJson(*s, e.state()) : json(nullptr)}});
+    };
+  };
+  // Answers a parse error, or submits the parsed command.
+  auto submit = [&](auto parsed, auto ok) {
+    if (!parsed.ok()) return call->Answer(Problem(parsed.error()));
+    Submit(call, std::move(parsed.value()), std::move(ok));
+  };
+
+  if (op == "healthz") {
+    json j = writer_.Read([](const engine::Engine& e) {
+      return json{{"status", "ok"}, {"events", e.state().last_seq}, {"orders_open", e.state().orders.size()}};
+    });
+    return call->Answer(JsonResponse(200, j));
+  }
+  if (op == "metrics") {
+    std::string text = writer_.Read([this](const engine::Engine& e) { return metrics_.Render(e); });
+    return call->Answer(HttpResponse{200, "text/plain; version=0.0.4", std::move(text), {}});
+  }
+  if (op == "openapi") return call->Answer(HttpResponse{200, kJsonContentType, kOpenApiDocument, {}});
+
+  if (op == "putProduct") {
+    const std::string sku = call->params["sku"];
+    return submit(ParseProduct(sku, body, ctx), [sku](const engine::Engine& e, const engine::Outcome& out) {
+      return JsonResponse(out.created ? 201 : 200, ProductJson(e.state().skus.at(sku), e.state()));
+    });
+  }
+  if (op == "getProduct") {
+    const std::string sku = call->params["sku"];
+    auto j = writer_.Read([&](const engine::Engine& e) -> std::optional<json> {
+      const engine::SkuState* s = e.state().FindSku(sku);
+      return s ? std::optional<json>(ProductJson(*s, e.state())) : std::nullopt;
+    });
+    if (!j) return call->Answer(Problem(NotFound("unknown_sku", "No product with SKU '" + sku + "'.").With("sku", sku)));
+    return call->Answer(JsonResponse(200, *j));
+  }
+  if (op == "listProducts") {
+    auto limit = call->Limit();
+    if (!limit) return;
+    std::string after = call->Query("cursor");
+    json page = writer_.Read([&](const engine::Engine& e) {
+      std::lock_guard lock(skus_mu_);
+      if (sorted_skus_.size() != e.state().skus.size()) {  // products are never deleted: size tells
+        sorted_skus_.clear();
+        for (const auto& [code, s] : e.state().skus) sorted_skus_.push_back(code);
+        std::sort(sorted_skus_.begin(), sorted_skus_.end());
+      }
+      json items = json::array();
+      auto it = std::upper_bound(sorted_skus_.begin(), sorted_skus_.end(), after);
+      for (; it != sorted_skus_.end() && items.size() < *limit; ++it) {
+        items.push_back(ProductJson(e.state().skus.at(*it), e.state()));
+      }
+      json next = it != sorted_skus_.end() && !items.empty() ? json(items.back()["sku"]) : json(nullptr);
+      return json{{"items", items}, {"next_cursor", next}};
+    });
+    return call->Answer(JsonResponse(200, page));
+  }
+  if (op == "putLocation") {
+    const std::string code = call->params["code"];
+    return submit(ParseLocation(code, body, ctx), [code](const engine::Engine& e, const engine::Outcome& out) {
+      return JsonResponse(out.created ? 201 : 200, LocationJson(*e.state().FindLocation(code)));
+    });
+  }
+  if (op == "listLocations") {
+    json items = writer_.Read([](const engine::Engine& e) {
+      json out = json::array();
+      for (const auto& l : e.state().locations) out.push_back(LocationJson(l));
+      return out;
+    });
+    return call->Answer(JsonResponse(200, json{{"items", items}, {"next_cursor", nullptr}}));
+  }
+  if (op == "createAdjustment") {
+    auto parsed = ParseAdjustment(body, ctx);
+    std::string sku = parsed.ok() ? parsed->sku : "";
+    return submit(std::move(parsed), stock_change(sku));
+  }
+  if (op == "createCount") {
+    auto parsed = ParseCount(body, ctx);
+    std::string sku = parsed.ok() ? parsed->sku : "";
+    return submit(std::move(parsed), stock_change(sku));
+  }
+  if (op == "createReceipt") {
+    auto parsed = ParseReceipt(body, ctx);
+    std::string sku = parsed.ok() ? parsed->sku : "";
+    return submit(std::move(parsed), stock_change(sku));
+  }
+  if (op == "listMovements") {
+    auto limit = call->Limit();
+    if (!limit) return;
+    std::string sku = call->Query("sku");
+    if (sku.empty()) {
+      return call->Answer(Problem(Error::Invalid("missing_field", "The query parameter 'sku' is required.", "sku")));
+    }
+    bool known = writer_.Read([&](const engine::Engine& e) { return e.state().FindSku(sku) != nullptr; });
+    if (!known) return call->Answer(Problem(NotFound("unknown_sku", "No product with SKU '" + sku + "'.").With("sku", sku)));
+    uint64_t before = 0;
+    if (std::string cursor = call->Query("cursor"); !cursor.empty()) {
+      auto c = ParseId(cursor);
+      if (!c) return call->Answer(Problem(Error::Invalid("invalid_cursor", "The cursor is not valid.", "cursor")));
+      before = *c;
+    }
+    auto rows = history_.ListMovements(sku, before, *limit);
+    if (!rows.ok()) return call->Answer(Problem(rows.error()));
+    json items = writer_.Read([&](const engine::Engine& e) {
+      json out = json::array();
+      for (const auto& m : *rows) out.push_back(MovementJson(m, e.state()));
+      return out;
+    });
+    json next = rows->size() == *limit ? json(std::to_string(rows->back().id)) : json(nullptr);
+    return call->Answer(JsonResponse(200, json{{"items", items}, {"next_cursor", next}}));
+  }
+  if (op == "createOrder") {
+    auto parsed = ParseOrder(body, ctx);
+    if (parsed.ok()) parsed->status_token = NewStatusToken();
+    return submit(std::move(parsed), [this](const engine::Engine& e, const engine::Outcome& out) {
+      const Order* o = e.state().FindOrder(out.order);
+      std::optional<json> j = o ? std::optional<json>(OrderJson(*o, &e, e.state(), options_.public_url)) : std::nullopt;
+      if (!j) {
+        // An idempotent repeat of an order that has since closed: read it from history.
+        auto stored = history_.FindOrder(out.order);
+        if (stored.ok() && stored->has_value()) j = OrderJson(**stored, nullptr, e.state(), options_.public_url);
+      }
+      return JsonResponse(out.created ? 201 : 200, j.value_or(json::object()));
+    });
+  }
+  if (op == "getOrder") {
+    auto id = order_id();
+    if (!id) return;
+    auto j = writer_.Read([&](const engine::Engine& e) -> std::optional<json> {
+      const Order* o = e.state().FindOrder(*id);
+      return o ? std::optional<json>(OrderJson(*o, &e, e.state(), options_.public_url)) : std::nullopt;
+    });
+    if (!j) j = OrderView(*id, nullptr);
+    if (!j) return call->Answer(Problem(NotFound("unknown_order", "No order with id " + std::to_string(*id) + ".")));
+    return call->Answer(JsonResponse(200, *j));
+  }
+  if (op == "listOrders") {
+    auto limit = call->Limit();
+    if (!limit) return;
+    app::OrderQuery q;
+    q.limit = *limit;
+    if (std::string status = call->Query("status"); !status.empty()) {
+      q.status = ParseOrderStatus(status);
+      if (!q.status) {
+        return call->Answer(Problem(Error::Invalid("invalid_value",
+                                                   "status must be one of open, backordered, ready, "
+                                                   "partially_shipped, shipped, cancelled.",
+                                                   "status")));
+      }
+    }
+    q.channel = call->Query("channel");
+    q.sku = call->Query("sku");
+    if (std::string cursor = call->Query("cursor"); !cursor.empty()) {
+      auto c = ParseId(cursor);
+      if (!c) return call->Answer(Problem(Error::Invalid("invalid_cursor", "The cursor is not valid.", "cursor")));
+      q.after = *c;
+    }
+    auto ids = history_.ListOrderIds(q);
+    if (!ids.ok()) return call->Answer(Problem(ids.error()));
+    json items = json::array();
+    for (OrderId id : *ids) {
+      if (auto j = OrderView(id, nullptr)) items.push_back(std::move(*j));
+    }
+    json next = ids->size() == *limit ? json(std::to_string(ids->back())) : json(nullptr);
+    return call->Answer(JsonResponse(200, json{{"items", items}, {"next_cursor", next}}));
+  }
+  if (op == "setPayment" || op == "cancelOrder" || op == "createShipment") {
+    auto id = order_id();
+    if (!id) return;
+    if (op == "setPayment") return submit(ParsePayment(*id, body, ctx), order_change(200));
+    if (op == "cancelOrder") return submit(ParseCancel(*id, body, ctx), order_change(200));
+    return submit(ParseShipment(*id, body, ctx), order_change(201));
+  }
+  if (op == "listBackorders") {
+    auto limit = call->Limit();
+    if (!limit) return;
+    std::string sku = call->Query("sku");
+    std::string cursor = call->Query("cursor");  // "<sku>:<position>": continue after that entry
+    std::string from_sku;
+    int64_t after_position = 0;
+    if (!cursor.empty()) {
+      size_t colon = cursor.rfind(':');
+      auto pos = colon == std::string::npos ? std::nullopt : ParseId(cursor.substr(colon + 1));
+      if (!pos) return call->Answer(Problem(Error::Invalid("invalid_cursor", "The cursor is not valid.", "cursor")));
+      from_sku = cursor.substr(0, colon);
+      after_position = static_cast<int64_t>(*pos);
+    }
+    auto page = writer_.Read([&](const engine::Engine& e) -> std::optional<json> {
+      std::vector<std::string> skus;
+      if (!sku.empty()) {
+        if (!e.state().FindSku(sku)) return std::nullopt;
+        skus.push_back(sku);
+      } else {
+        for (const auto& [code, s] : e.state().skus) {
+          if (!s.queue.empty() && code >= from_sku) skus.push_back(code);
+        }
+        std::sort(skus.begin(), skus.end());
+      }
+      json items = json::array();
+      std::string next;
+      for (const auto& code : skus) {
+        int64_t skip = code == from_sku ? after_position : 0;
+        for (const auto& entry : e.Queue(code, static_cast<size_t>(skip) + *limit - items.size() + 1)) {
+          if (entry.position <= skip) continue;
+          if (items.size() == *limit) {
+            next = items.back()["sku"].get<std::string>() + ":" + std::to_string(items.back()["position"].get<int64_t>());
+            break;
+          }
+          items.push_back(BackorderJson(entry, code));
+        }
+        if (!next.empty()) break;
+      }
+      return json{{"items", items}, {"next_cursor", next.empty() ? json(nullptr) : json(next)}};
+    });
+    if (!page) return call->Answer(Problem(NotFound("unknown_sku", "No product with SKU '" + sku + "'.").With("sku", sku)));
+    return call->Answer(JsonResponse(200, *page));
+  }
+  if (op == "setBackorderPriority") {
+    auto line = ParseId(call->params["line_id"]);
+    if (!line) {
+      return call->Answer(Problem(NotFound("unknown_line", "No order line with id '" + call->params["line_id"] + "'.")));
+    }
+    return submit(ParsePriority(*line, body, ctx), [id = *line](const engine::Engine& e, const engine::Outcome&) {
+      auto [order, l] = e.state().FindLine(id);
+      return JsonResponse(200, json{{"line_id", std::to_string(id)},
+                                    {"order_id", std::to_string(order->id)},
+                                    {"sku", l->sku},
+                                    {"priority", l->priority},
+                                    {"position", e.QueuePosition(id)}});
+    });
+  }
+  call->Answer(Problem(Error::Internal("no handler for " + op)));
+}
+
+}  // namespace belofte::api

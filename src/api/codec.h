@@ -1,0 +1,54 @@
+// codec.h — the API's JSON: request bodies into engine commands, state into answers.
+//
+// Parsers are strict (see json_reader.h) and fill in defaults documented in the OpenAPI
+// document (`at` = now, location = main, payment = unpaid ...). Renderers read the engine's
+// state and never change it; callers hold the writer's lock (shared or exclusive).
+// Thread safety: pure functions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "engine/command.h"
+#include "engine/engine.h"
+
+namespace belofte::api {
+
+using nlohmann::json;
+
+// What a parser needs besides the body.
+struct ParseContext {
+  Instant now;                                                   // default for `at`
+  std::function<std::optional<Money>(const std::string&)> price;  // a product's price, for default unit_price
+};
+
+Result<engine::UpsertProduct> ParseProduct(const std::string& sku, std::string_view body, const ParseContext& ctx);
+Result<engine::UpsertLocation> ParseLocation(const std::string& code, std::string_view body, const ParseContext& ctx);
+Result<engine::AdjustStock> ParseAdjustment(std::string_view body, const ParseContext& ctx);
+Result<engine::CountStock> ParseCount(std::string_view body, const ParseContext& ctx);
+Result<engine::ReceiveStock> ParseReceipt(std::string_view body, const ParseContext& ctx);
+Result<engine::PlaceOrder> ParseOrder(std::string_view body, const ParseContext& ctx);
+Result<engine::SetPayment> ParsePayment(OrderId order, std::string_view body, const ParseContext& ctx);
+Result<engine::CancelOrder> ParseCancel(OrderId order, std::string_view body, const ParseContext& ctx);
+Result<engine::ShipOrder> ParseShipment(OrderId order, std::string_view body, const ParseContext& ctx);
+Result<engine::SetLinePriority> ParsePriority(LineId line, std::string_view body, const ParseContext& ctx);
+
+// Ids on the wire are decimal strings; nullopt for anything else.
+std::optional<uint64_t> ParseId(std::string_view text);
+
+json StockJson(const engine::SkuState& sku, const engine::ShopState& state);
+json ProductJson(const engine::SkuState& sku, const engine::ShopState& state);
+json LocationJson(const Location& location);
+json MovementJson(const StockMovement& m, const engine::ShopState& state);
+json FillsJson(const std::vector<engine::Fill>& fills);
+json IdsJson(const std::vector<OrderId>& ids);
+// `engine` gives queue positions for live orders; pass nullptr for orders read from history.
+json OrderJson(const Order& order, const engine::Engine* engine, const engine::ShopState& state,
+               const std::string& public_url);
+json BackorderJson(const engine::QueueEntry& entry, const std::string& sku);
+
+}  // namespace belofte::api
