@@ -8,7 +8,7 @@ packages=(
   libsqlite3-dev sqlite3
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
   librestinio-dev libasio-dev libhttp-parser-dev libsodium-dev prometheus-cpp-dev
-  curl
+  curl libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
 )
 

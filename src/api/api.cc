@@ -149,7 +149,7 @@ struct Api::Call {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::string route_name = route ? route->pattern : "unmatched";
     api->metrics_.ObserveRequest(route_name, request.method, response.status, seconds);
-    spdlog::info(R"({{"event":"request","method":"{}","path":"{}","route":"{}","status":{},"ms":{:.3f},"bytes":{},"principal":"{}"}})",
+    if (api->options_.access_log) spdlog::info(R"({{"event":"request","method":"{}","path":"{}","route":"{}","status":{},"ms":{:.3f},"bytes":{},"principal":"{}"}})",
                  request.method, json(path).get<std::string>().substr(0, 200), route_name, response.status,
                  seconds * 1000, response.body.size(), principal);
     response.headers.emplace_back("Cache-Control", "no-store");

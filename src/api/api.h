@@ -56,6 +56,7 @@ class Api {
   struct Options {
     std::string public_url = "http://127.0.0.1:8080";  // base of status links
     size_t max_body_bytes = 4 * 1024 * 1024;
+    bool access_log = true;  // one JSON line per request on the default spdlog logger
   };
 
   Api(app::ShopWriter& writer, app::ShopHistory& history, Authenticator& auth, Metrics& metrics,
