@@ -9,6 +9,7 @@ packages=(
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
   librestinio-dev libasio-dev libhttp-parser-dev libsodium-dev prometheus-cpp-dev
   curl libcurl4-openssl-dev
+  clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
 )
 
