@@ -123,7 +123,9 @@ TEST(Crash, AcknowledgedWritesSurviveSigkillAndNothingIsHalfApplied) {
     engine::PlaceOrder expected;
     size_t line = 0;
     auto finish_order = [&] {
-      if (current != 0) EXPECT_EQ(line, expected.lines.size()) << "order " << current << " is half-written";
+      if (current != 0) {
+        EXPECT_EQ(line, expected.lines.size()) << "order " << current << " is half-written";
+      }
     };
     while (rows.Step()) {
       OrderId id = static_cast<OrderId>(rows.Int(0));
