@@ -2,6 +2,8 @@
 
 #include <malloc.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace belofte::bench {
 
@@ -48,6 +51,36 @@ IoBytes ProcessIo() {
     if (key == "wchar:") io.written = value;
   }
   return io;
+}
+
+double ThreadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+double ThreadsCpuSeconds(const std::string& name) {
+  namespace fs = std::filesystem;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  double total = 0;
+  std::error_code ec;
+  for (const auto& task : fs::directory_iterator("/proc/self/task", ec)) {
+    std::string comm;
+    std::getline(std::ifstream(task.path() / "comm"), comm);
+    if (comm != name) continue;
+    std::string stat;
+    std::getline(std::ifstream(task.path() / "stat"), stat);
+    // Fields after "(comm)": state is field 3, utime 14, stime 15.
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+      if (i == 14) utime = std::atof(field.c_str());
+      if (i == 15) stime = std::atof(field.c_str());
+    }
+    total += (utime + stime) / tick;
+  }
+  return total;
 }
 
 void TrimHeap() { malloc_trim(0); }
@@ -160,8 +193,10 @@ void BulkLoader::Flush() {
 Status TimingStore::Commit(const std::vector<engine::Event>& batch, const std::vector<app::KeyedReply>& replies,
                            const engine::ShopState& state) {
   auto t0 = Clock::now();
+  const double cpu0 = ThreadCpuSeconds();
   Status s = inner_.Commit(batch, replies, state);
   const double t = SecondsSince(t0);
+  commit_cpu_seconds += ThreadCpuSeconds() - cpu0;
   commit_seconds += t;
   commit_times.push_back(t);
   ++commits;

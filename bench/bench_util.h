@@ -36,6 +36,12 @@ struct IoBytes {
   int64_t written = 0;
 };
 IoBytes ProcessIo();
+// CPU time (user + system) of the calling thread, in seconds.
+double ThreadCpuSeconds();
+// CPU time of this process's threads named `name` (pthread_setname_np: ShopWriter's thread is
+// "shop-writer", SqliteStore's checkpointer "wal-checkpoint"), in seconds, from /proc/self/task
+// (clock-tick resolution). Threads that have exited are not counted.
+double ThreadsCpuSeconds(const std::string& name);
 // Hands freed heap back to the OS (malloc_trim), so RSS deltas count live memory only.
 void TrimHeap();
 
@@ -95,7 +101,8 @@ class BulkLoader {
   std::vector<engine::Event> pending_;
 };
 
-// A ShopStore decorator that times Commit (wall clock, fsync included) for the breakdowns.
+// A ShopStore decorator that times Commit (wall clock, fsync included; and the calling
+// thread's CPU time) for the breakdowns.
 // Used from the one thread that uses the store, like any ShopStore.
 class TimingStore final : public app::ShopStore {
  public:
@@ -110,6 +117,7 @@ class TimingStore final : public app::ShopStore {
   }
 
   double commit_seconds = 0;
+  double commit_cpu_seconds = 0;
   size_t commits = 0;
   size_t events = 0;
   std::vector<double> commit_times;  // seconds, one per Commit

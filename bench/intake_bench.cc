@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -123,6 +124,9 @@ int main(int argc, char** argv) {
   for (size_t c = 0; c < clients; ++c) slots.push_back(std::make_unique<std::counting_semaphore<>>(inflight));
 
   const IoBytes io0 = ProcessIo();
+  const double writer_cpu0 = ThreadsCpuSeconds("shop-writer");
+  const double checkpoint_cpu0 = ThreadsCpuSeconds("wal-checkpoint");
+  double writer_cpu1 = 0;  // the writer thread's CPU time at the last acknowledgement
   const auto t0 = Clock::now();
   std::vector<std::thread> threads;
   for (size_t c = 0; c < clients; ++c) {
@@ -143,7 +147,7 @@ int main(int argc, char** argv) {
             }
           }
           last_ack = now;  // the writer thread is the only writer; read after Stop()
-          acked.fetch_add(1, std::memory_order_release);
+          if (acked.fetch_add(1, std::memory_order_release) + 1 == orders) writer_cpu1 = ThreadCpuSeconds();
           slots[index % clients]->release();
         });
       }
@@ -151,6 +155,10 @@ int main(int argc, char** argv) {
   }
   for (auto& t : threads) t.join();
   writer.Stop();  // commits and acknowledges what is queued, joins the writer thread
+  const double writer_cpu = writer_cpu1 - writer_cpu0;
+  const double checkpoint_cpu = ThreadsCpuSeconds("wal-checkpoint") - checkpoint_cpu0;
+  std::error_code wal_error;
+  const auto wal_bytes = static_cast<int64_t>(std::filesystem::file_size(db + "-wal", wal_error));
   const double elapsed = orders ? Seconds(last_ack - t0) : 1e-9;
   const app::WriterStats stats = writer.stats();
   const IoBytes io1 = ProcessIo();
@@ -176,6 +184,11 @@ int main(int argc, char** argv) {
       {"largest batch", Thousands(stats.largest_batch) + " cmds", "", ""},
       {"writer time in store Commit", Fixed(timed.commit_seconds, 2) + " s (" + Fixed(100 * commit_share, 0) + "% of elapsed)", "", ""},
       {"Commit p50 / per order line", Fixed(commit_p50, 1) + " ms / " + Fixed(timed.commit_seconds / std::max<size_t>(1, lines) * 1e6, 1) + " us", "", ""},
+      {"writer thread CPU per order line (in Commit)",
+       Fixed(writer_cpu / std::max<size_t>(1, lines) * 1e6, 1) + " us (" +
+           Fixed(timed.commit_cpu_seconds / std::max<size_t>(1, lines) * 1e6, 1) + " us)", "", ""},
+      {"checkpointer thread CPU per order line", Fixed(checkpoint_cpu / std::max<size_t>(1, lines) * 1e6, 1) + " us", "", ""},
+      {"WAL file at the end (its high-water mark)", wal_error ? "-" : FormatBytes(wal_bytes), "", ""},
       {"store I/O per order line (syscalls)", Fixed(kib_written, 1) + " KiB written, " + Fixed(kib_read, 1) + " KiB read", "", ""},
       {"ack latency p50", Fixed(p50, 2) + " ms", "", ""},
       {"ack latency p99", Fixed(p99, 2) + " ms", "", ""},
@@ -204,6 +217,10 @@ int main(int argc, char** argv) {
                      {"largest_batch", stats.largest_batch},
                      {"commit_s", timed.commit_seconds},
                      {"commit_p50_ms", commit_p50},
+                     {"commit_cpu_s", timed.commit_cpu_seconds},
+                     {"writer_cpu_s", writer_cpu},
+                     {"checkpoint_cpu_s", checkpoint_cpu},
+                     {"wal_bytes", wal_error ? -1 : wal_bytes},
                      {"kib_written_per_line", kib_written},
                      {"kib_read_per_line", kib_read},
                      {"ack_p50_ms", p50},

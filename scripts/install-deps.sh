@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build pkg-config g++ make
   libsqlite3-dev sqlite3
-  libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
+  libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcsv-dev
   librestinio-dev libasio-dev libhttp-parser-dev libsodium-dev prometheus-cpp-dev
   curl libcurl4-openssl-dev
   clang libclang-rt-14-dev

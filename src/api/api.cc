@@ -41,6 +41,19 @@ const std::vector<RouteInfo> kRoutes = {
     {"POST", "/api/v1/orders/:id/shipments", "createShipment", "orders:write"},
     {"GET", "/api/v1/backorders", "listBackorders", "read"},
     {"POST", "/api/v1/backorders/:line_id/priority", "setBackorderPriority", "orders:write"},
+    {"GET", "/api/v1/suppliers", "listSuppliers", "read"},
+    {"PUT", "/api/v1/suppliers/:code", "putSupplier", "stock:write"},
+    {"GET", "/api/v1/suppliers/:code", "getSupplier", "read"},
+    {"PUT", "/api/v1/suppliers/:code/products/:sku", "putSupplierProduct", "stock:write"},
+    {"GET", "/api/v1/suppliers/:code/reliability", "getSupplierReliability", "read"},
+    {"POST", "/api/v1/purchase-orders", "createPurchaseOrder", "stock:write"},
+    {"GET", "/api/v1/purchase-orders", "listPurchaseOrders", "read"},
+    {"GET", "/api/v1/purchase-orders/:id", "getPurchaseOrder", "read"},
+    {"POST", "/api/v1/purchase-orders/:id/send", "sendPurchaseOrder", "stock:write"},
+    {"POST", "/api/v1/purchase-orders/:id/confirm", "confirmPurchaseOrder", "stock:write"},
+    {"POST", "/api/v1/purchase-orders/:id/expected-date", "movePurchaseOrderDate", "stock:write"},
+    {"POST", "/api/v1/purchase-orders/:id/receipts", "receivePurchaseOrder", "stock:write"},
+    {"POST", "/api/v1/purchase-orders/:id/cancel", "cancelPurchaseOrder", "stock:write"},
 };
 
 int FromHex(char c) {
@@ -259,19 +272,31 @@ void Api::Submit(const CallPtr& call, engine::Command command,
     key.fingerprint = Sha256Hex(call->request.method + " " + call->path + "\n" + call->request.body);
   }
   app::ShopHistory* history = &history_;
+  const bool is_payment = std::holds_alternative<engine::SetPayment>(command);
+  const bool is_cancel = std::holds_alternative<engine::CancelOrder>(command);
   writer_.Submit(
       std::move(command),
-      [ok = std::move(ok), history](const engine::Engine& engine, const Result<engine::Outcome>& r) -> app::Reply {
+      [ok = std::move(ok), history, is_payment, is_cancel](const engine::Engine& engine,
+                                                           const Result<engine::Outcome>& r) -> app::Reply {
         if (r.ok()) return ToReply(ok(engine, *r));
         Error e = r.error();
-        if (e.code == "unknown_order" && e.kind == ErrorKind::kNotFound) {
+        std::string order_id;
+        for (const auto& [k, v] : e.data) {
+          if (k == "order_id") order_id = v;
+        }
+        if (e.code == "unknown_order" && e.kind == ErrorKind::kNotFound && !order_id.empty()) {
           // The engine knows only open orders: a closed one is a conflict, not a stranger.
-          for (const auto& [k, v] : e.data) {
-            if (k != "order_id") continue;
-            auto stored = history->FindOrder(ParseId(v).value_or(0));
-            if (stored.ok() && stored->has_value()) {
-              e = Error::Conflict("order_closed", "The order has been shipped or cancelled in full.").With("order_id", v);
+          auto stored = history->FindOrder(ParseId(order_id).value_or(0));
+          if (stored.ok() && stored->has_value()) {
+            if (is_payment && (*stored)->payment == Payment::kRefunded) {
+              e = Error::Conflict("order_refunded", "The order was refunded; its payment can no longer change.",
+                                  "payment");
+            } else if (is_cancel) {
+              e = Error::Conflict("nothing_to_cancel", "Everything in the order has shipped or was cancelled already.");
+            } else {
+              e = Error::Conflict("order_closed", "The order has been shipped or cancelled in full.");
             }
+            e.data.emplace_back("order_id", order_id);
           }
         }
         return ToReply(Problem(e));
@@ -426,14 +451,16 @@ void Api::Dispatch(const CallPtr& call) {
       if (!c) return call->Answer(Problem(Error::Invalid("invalid_cursor", "The cursor is not valid.", "cursor")));
       before = *c;
     }
-    auto rows = history_.ListMovements(sku, before, *limit);
+    auto rows = history_.ListMovements(sku, before, *limit + 1);  // one more tells whether a next page exists
     if (!rows.ok()) return call->Answer(Problem(rows.error()));
+    bool more = rows->size() > *limit;
+    if (more) rows->pop_back();
     json items = writer_.Read([&](const engine::Engine& e) {
       json out = json::array();
       for (const auto& m : *rows) out.push_back(MovementJson(m, e.state()));
       return out;
     });
-    json next = rows->size() == *limit ? json(std::to_string(rows->back().id)) : json(nullptr);
+    json next = more ? json(std::to_string(rows->back().id)) : json(nullptr);
     return call->Answer(JsonResponse(200, json{{"items", items}, {"next_cursor", next}}));
   }
   if (op == "createOrder") {
@@ -465,7 +492,7 @@ void Api::Dispatch(const CallPtr& call) {
     auto limit = call->Limit();
     if (!limit) return;
     app::OrderQuery q;
-    q.limit = *limit;
+    q.limit = *limit + 1;  // one more tells whether a next page exists
     if (std::string status = call->Query("status"); !status.empty()) {
       q.status = ParseOrderStatus(status);
       if (!q.status) {
@@ -484,11 +511,13 @@ void Api::Dispatch(const CallPtr& call) {
     }
     auto ids = history_.ListOrderIds(q);
     if (!ids.ok()) return call->Answer(Problem(ids.error()));
+    bool more = ids->size() > *limit;
+    if (more) ids->pop_back();
     json items = json::array();
     for (OrderId id : *ids) {
       if (auto j = OrderView(id, nullptr)) items.push_back(std::move(*j));
     }
-    json next = ids->size() == *limit ? json(std::to_string(ids->back())) : json(nullptr);
+    json next = more ? json(std::to_string(ids->back())) : json(nullptr);
     return call->Answer(JsonResponse(200, json{{"items", items}, {"next_cursor", next}}));
   }
   if (op == "setPayment" || op == "cancelOrder" || op == "createShipment") {
@@ -556,7 +585,171 @@ void Api::Dispatch(const CallPtr& call) {
                                     {"position", e.QueuePosition(id)}});
     });
   }
+  if (DispatchPurchasing(call, op, ctx)) return;
   call->Answer(Problem(Error::Internal("no handler for " + op)));
+}
+
+bool Api::DispatchPurchasing(const CallPtr& call, const std::string& op, const ParseContext& ctx) {
+  const std::string& body = call->request.body;
+  auto submit = [&](auto parsed, auto ok) {
+    if (!parsed.ok()) return call->Answer(Problem(parsed.error()));
+    Submit(call, std::move(parsed.value()), std::move(ok));
+  };
+  auto po_answer = [](int status) {
+    return [status](const engine::Engine& e, const engine::Outcome& out) {
+      const PurchaseOrder* po = e.state().FindPurchaseOrder(out.purchase_order);
+      return JsonResponse(status, po ? PurchaseOrderJson(*po) : json::object());
+    };
+  };
+  auto unknown_supplier = [&](const std::string& code) {
+    call->Answer(Problem(NotFound("unknown_supplier", "No supplier with code '" + code + "'.").With("supplier", code)));
+  };
+
+  if (op == "listSuppliers") {
+    json items = writer_.Read([](const engine::Engine& e) {
+      json out = json::array();
+      for (const auto& [code, s] : e.state().suppliers) out.push_back(SupplierJson(s, false));
+      return out;
+    });
+    call->Answer(JsonResponse(200, json{{"items", items}, {"next_cursor", nullptr}}));
+    return true;
+  }
+  if (op == "putSupplier") {
+    const std::string code = call->params["code"];
+    submit(ParseSupplier(code, body, ctx), [code](const engine::Engine& e, const engine::Outcome& out) {
+      return JsonResponse(out.created ? 201 : 200, SupplierJson(*e.state().FindSupplier(code), true));
+    });
+    return true;
+  }
+  if (op == "getSupplier") {
+    const std::string code = call->params["code"];
+    auto j = writer_.Read([&](const engine::Engine& e) -> std::optional<json> {
+      const engine::SupplierState* s = e.state().FindSupplier(code);
+      return s ? std::optional<json>(SupplierJson(*s, true)) : std::nullopt;
+    });
+    if (!j) {
+      unknown_supplier(code);
+    } else {
+      call->Answer(JsonResponse(200, *j));
+    }
+    return true;
+  }
+  if (op == "putSupplierProduct") {
+    const std::string code = call->params["code"], sku = call->params["sku"];
+    submit(ParseSupplierTerms(code, sku, body, ctx), [code, sku](const engine::Engine& e, const engine::Outcome& out) {
+      return JsonResponse(out.created ? 201 : 200, SupplierTermsJson(e.state().FindSupplier(code)->terms.at(sku)));
+    });
+    return true;
+  }
+  if (op == "getSupplierReliability") {
+    const std::string code = call->params["code"];
+    auto j = writer_.Read([&](const engine::Engine& e) -> std::optional<json> {
+      const engine::SupplierState* s = e.state().FindSupplier(code);
+      return s ? std::optional<json>(ReliabilityJson(*s)) : std::nullopt;
+    });
+    if (!j) {
+      unknown_supplier(code);
+    } else {
+      call->Answer(JsonResponse(200, *j));
+    }
+    return true;
+  }
+  if (op == "createPurchaseOrder") {
+    submit(ParsePurchaseOrder(body, ctx), po_answer(201));
+    return true;
+  }
+  if (op == "listPurchaseOrders") {
+    auto limit = call->Limit();
+    if (!limit) return true;
+    std::string supplier = call->Query("supplier");
+    std::optional<PurchaseOrderStatus> status;
+    if (std::string s = call->Query("status"); !s.empty()) {
+      status = ParsePurchaseOrderStatus(s);
+      if (!status) {
+        call->Answer(Problem(Error::Invalid("invalid_value",
+                                            "status must be one of draft, sent, confirmed, partially_received, "
+                                            "received, cancelled.",
+                                            "status")));
+        return true;
+      }
+    }
+    uint64_t after = 0;
+    if (std::string cursor = call->Query("cursor"); !cursor.empty()) {
+      auto c = ParseId(cursor);
+      if (!c) {
+        call->Answer(Problem(Error::Invalid("invalid_cursor", "The cursor is not valid.", "cursor")));
+        return true;
+      }
+      after = *c;
+    }
+    json page = writer_.Read([&](const engine::Engine& e) {
+      json items = json::array();
+      std::string next;
+      for (auto it = e.state().purchase_orders.upper_bound(after); it != e.state().purchase_orders.end(); ++it) {
+        const PurchaseOrder& po = it->second;
+        if (!supplier.empty() && po.supplier != supplier) continue;
+        if (status && po.status != *status) continue;
+        if (items.size() == *limit) {
+          next = items.back()["id"].get<std::string>();
+          break;
+        }
+        items.push_back(PurchaseOrderJson(po));
+      }
+      return json{{"items", items}, {"next_cursor", next.empty() ? json(nullptr) : json(next)}};
+    });
+    call->Answer(JsonResponse(200, page));
+    return true;
+  }
+  auto po_id = ParseId(call->params["id"]);
+  bool is_po_op = op == "getPurchaseOrder" || op == "sendPurchaseOrder" || op == "confirmPurchaseOrder" ||
+                  op == "movePurchaseOrderDate" || op == "receivePurchaseOrder" || op == "cancelPurchaseOrder";
+  if (!is_po_op) return false;
+  if (!po_id) {
+    call->Answer(Problem(NotFound("unknown_purchase_order", "No purchase order with id '" + call->params["id"] + "'.")));
+    return true;
+  }
+  if (op == "getPurchaseOrder") {
+    auto j = writer_.Read([&](const engine::Engine& e) -> std::optional<json> {
+      const PurchaseOrder* po = e.state().FindPurchaseOrder(*po_id);
+      return po ? std::optional<json>(PurchaseOrderJson(*po)) : std::nullopt;
+    });
+    if (!j) {
+      call->Answer(Problem(NotFound("unknown_purchase_order", "No purchase order with id " + std::to_string(*po_id) + ".")));
+    } else {
+      call->Answer(JsonResponse(200, *j));
+    }
+    return true;
+  }
+  if (op == "sendPurchaseOrder") submit(ParseSend(*po_id, body, ctx), po_answer(200));
+  if (op == "confirmPurchaseOrder") submit(ParseConfirm(*po_id, body, ctx), po_answer(200));
+  if (op == "movePurchaseOrderDate") submit(ParseMove(*po_id, body, ctx), po_answer(200));
+  if (op == "cancelPurchaseOrder") submit(ParsePurchaseCancel(*po_id, body, ctx), po_answer(200));
+  if (op == "receivePurchaseOrder") {
+    auto parsed = ParsePurchaseReceipt(*po_id, body, ctx);
+    std::string location = parsed.ok() ? parsed->location : "";
+    Instant at = parsed.ok() ? parsed->at : Instant();
+    submit(std::move(parsed), [location, at](const engine::Engine& e, const engine::Outcome& out) {
+      const PurchaseOrder* po = e.state().FindPurchaseOrder(out.purchase_order);
+      json lines = json::array();
+      for (const auto& m : out.movements) {
+        int64_t over = 0;
+        for (const auto& o : out.over_received) {
+          if (o.sku == m.sku) over = o.quantity.units();
+        }
+        lines.push_back({{"sku", m.sku}, {"quantity", m.quantity.units()}, {"over_received", over},
+                         {"movement_id", std::to_string(m.id)}});
+      }
+      json receipt{{"purchase_order_id", std::to_string(out.purchase_order)},
+                   {"location", location},
+                   {"at", at.ToString()},
+                   {"lines", lines}};
+      return JsonResponse(201, json{{"receipt", receipt},
+                                    {"filled", FillsJson(out.filled)},
+                                    {"ready_orders", IdsJson(out.ready_orders)},
+                                    {"purchase_order", po ? PurchaseOrderJson(*po) : json(nullptr)}});
+    });
+  }
+  return true;
 }
 
 }  // namespace belofte::api

@@ -77,6 +77,8 @@ class Api {
   // Submits a command; `ok` renders the success answer on the writer thread.
   void Submit(const CallPtr& call, engine::Command command,
               std::function<HttpResponse(const engine::Engine&, const engine::Outcome&)> ok);
+  // The purchasing endpoints; false when `op` is not one of them.
+  bool DispatchPurchasing(const CallPtr& call, const std::string& op, const ParseContext& ctx);
   // An order as JSON from memory (live) or history (closed); nullopt when unknown.
   std::optional<json> OrderView(OrderId id, const engine::Engine* engine);
 

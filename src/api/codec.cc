@@ -1,6 +1,7 @@
 #include "api/codec.h"
 
 #include "api/json_reader.h"
+#include "planning/reliability.h"
 
 namespace belofte::api {
 
@@ -140,7 +141,7 @@ Result<engine::PlaceOrder> ParseOrder(std::string_view body, const ParseContext&
     r.Object("customer", [&](JsonReader& cust) {
       c.customer.email = cust.String("email", false, 254).value_or("");
       c.customer.name = cust.String("name", false, 256).value_or("");
-      c.customer.language = cust.Enum("language", {"nl", "en"}).value_or("nl");
+      c.customer.language = cust.String("language", false, 8).value_or("nl");  // the engine says invalid_language
     });
     c.payment = belofte::ParsePayment(r.Enum("payment", {"paid", "unpaid"}).value_or("unpaid")).value_or(Payment::kUnpaid);
     c.ship_policy = ParseShipPolicy(r.Enum("ship_policy", {"ship_available", "ship_complete"}).value_or("ship_available"))
@@ -207,11 +208,138 @@ Result<engine::SetLinePriority> ParsePriority(LineId line, std::string_view body
   });
 }
 
+Result<engine::UpsertSupplier> ParseSupplier(const std::string& code, std::string_view body, const ParseContext& ctx) {
+  return Read<engine::UpsertSupplier>(body, [&](JsonReader& r) {
+    engine::UpsertSupplier c;
+    c.supplier.code = code;
+    c.supplier.name = r.String("name", true, 256).value_or("");
+    c.supplier.email = r.String("email", false, 254).value_or("");
+    c.supplier.lead_time_days = static_cast<int32_t>(std::clamp<int64_t>(r.Int("lead_time_days").value_or(14), -1, 100000));
+    std::string currency = r.String("currency", false, 3).value_or("EUR");
+    if (auto cents = r.MoneyCents("min_order_value")) c.supplier.min_order_value = Money(*cents, currency);
+    c.at = r.InstantField("at").value_or(ctx.now);
+    return c;
+  });
+}
+
+Result<engine::UpsertSupplierTerms> ParseSupplierTerms(const std::string& supplier, const std::string& sku,
+                                                       std::string_view body, const ParseContext& ctx) {
+  return Read<engine::UpsertSupplierTerms>(body, [&](JsonReader& r) {
+    engine::UpsertSupplierTerms c;
+    SupplierTerms& t = c.terms;
+    t.supplier = supplier;
+    t.sku = sku;
+    std::string currency = r.String("currency", false, 3).value_or("EUR");
+    t.cost = Money(r.MoneyCents("cost", true).value_or(0), currency);
+    t.moq = Quantity(r.Int("moq").value_or(1));
+    t.pack_size = Quantity(r.Int("pack_size").value_or(1));
+    if (auto lead = r.Int("lead_time_days")) t.lead_time_days = static_cast<int32_t>(std::clamp<int64_t>(*lead, -1, 100000));
+    t.preferred = r.Bool("preferred").value_or(false);
+    c.at = r.InstantField("at").value_or(ctx.now);
+    return c;
+  });
+}
+
+Result<engine::CreatePurchaseOrder> ParsePurchaseOrder(std::string_view body, const ParseContext& ctx) {
+  return Read<engine::CreatePurchaseOrder>(body, [&](JsonReader& r) {
+    engine::CreatePurchaseOrder c;
+    c.supplier = r.String("supplier", true, 64).value_or("");
+    r.Array(
+        "lines",
+        [&](JsonReader& item, size_t) {
+          engine::CreatePurchaseOrder::Line line;
+          line.sku = item.String("sku", true, 64).value_or("");
+          line.quantity = Quantity(item.PositiveQuantity("quantity", true).value_or(0));
+          line.expected_date = item.DateField("expected_date");
+          c.lines.push_back(std::move(line));
+        },
+        true);
+    c.at = r.InstantField("at").value_or(ctx.now);
+    return c;
+  });
+}
+
+Result<engine::SendPurchaseOrder> ParseSend(PurchaseOrderId id, std::string_view body, const ParseContext& ctx) {
+  return Read<engine::SendPurchaseOrder>(body.empty() ? std::string_view("{}") : body, [&](JsonReader& r) {
+    return engine::SendPurchaseOrder{id, r.InstantField("at").value_or(ctx.now)};
+  });
+}
+
+namespace {
+
+struct DateChange {
+  std::optional<Date> all;
+  std::vector<engine::SkuDate> lines;
+  Instant at;
+};
+
+Result<DateChange> ParseDateChange(std::string_view body, const ParseContext& ctx) {
+  return Read<DateChange>(body, [&](JsonReader& r) {
+    DateChange d;
+    d.all = r.DateField("expected_date");
+    r.Array("lines", [&](JsonReader& item, size_t) {
+      engine::SkuDate line;
+      line.sku = item.String("sku", true, 64).value_or("");
+      line.date = item.DateField("expected_date", true).value_or(Date());
+      d.lines.push_back(std::move(line));
+    });
+    if (!d.all && d.lines.empty() && !r.failed()) {
+      r.Invalid("expected_date", "missing_field", "Give expected_date, or lines with their expected_date.");
+    }
+    d.at = r.InstantField("at").value_or(ctx.now);
+    return d;
+  });
+}
+
+}  // namespace
+
+Result<engine::ConfirmPurchaseOrder> ParseConfirm(PurchaseOrderId id, std::string_view body, const ParseContext& ctx) {
+  auto d = ParseDateChange(body, ctx);
+  if (!d.ok()) return d.take_error();
+  return engine::ConfirmPurchaseOrder{id, d->all, std::move(d->lines), d->at};
+}
+
+Result<engine::MovePurchaseOrderDate> ParseMove(PurchaseOrderId id, std::string_view body, const ParseContext& ctx) {
+  auto d = ParseDateChange(body, ctx);
+  if (!d.ok()) return d.take_error();
+  return engine::MovePurchaseOrderDate{id, d->all, std::move(d->lines), d->at};
+}
+
+Result<engine::ReceivePurchaseOrder> ParsePurchaseReceipt(PurchaseOrderId id, std::string_view body,
+                                                          const ParseContext& ctx) {
+  return Read<engine::ReceivePurchaseOrder>(body, [&](JsonReader& r) {
+    engine::ReceivePurchaseOrder c;
+    c.purchase_order = id;
+    c.location = r.String("location", false, 64).value_or(kMainLocation);
+    r.Array(
+        "lines",
+        [&](JsonReader& item, size_t) {
+          engine::SkuQuantity line;
+          line.sku = item.String("sku", true, 64).value_or("");
+          line.quantity = Quantity(item.PositiveQuantity("quantity", true).value_or(0));
+          c.lines.push_back(std::move(line));
+        },
+        true);
+    c.at = r.InstantField("at").value_or(ctx.now);
+    return c;
+  });
+}
+
+Result<engine::CancelPurchaseOrder> ParsePurchaseCancel(PurchaseOrderId id, std::string_view body,
+                                                        const ParseContext& ctx) {
+  return Read<engine::CancelPurchaseOrder>(body.empty() ? std::string_view("{}") : body, [&](JsonReader& r) {
+    engine::CancelPurchaseOrder c;
+    c.purchase_order = id;
+    c.reason = r.String("reason").value_or("");
+    c.at = r.InstantField("at").value_or(ctx.now);
+    return c;
+  });
+}
+
 json StockJson(const engine::SkuState& sku, const engine::ShopState& state) {
-  json by_location = json::array();
-  for (LocationIndex i = 0; i < sku.levels.size(); ++i) {
-    const auto& level = sku.levels[i];
-    if (level.on_hand.zero() && level.allocated.zero()) continue;
+  json by_location = json::array();  // every location of the shop, zeros included
+  for (LocationIndex i = 0; i < state.locations.size(); ++i) {
+    const engine::StockLevel level = sku.Level(i);
     by_location.push_back({{"location", LocationCode(state, i)},
                            {"on_hand", level.on_hand.units()},
                            {"allocated", level.allocated.units()},
@@ -221,7 +349,7 @@ json StockJson(const engine::SkuState& sku, const engine::ShopState& state) {
               {"allocated", sku.allocated().units()},
               {"available", sku.free().units()},
               {"backordered", sku.backordered.units()},
-              {"incoming", 0},
+              {"incoming", sku.incoming.units()},
               {"by_location", by_location}};
 }
 
@@ -297,6 +425,75 @@ json OrderJson(const Order& o, const engine::Engine* engine, const engine::ShopS
               {"status_url", o.status_token.empty() ? json(nullptr) : json(public_url + "/status/" + o.status_token)},
               {"customer", {{"email", o.customer.email}, {"name", o.customer.name}, {"language", o.customer.language}}},
               {"lines", lines}};
+}
+
+json SupplierTermsJson(const SupplierTerms& t) {
+  return json{{"supplier", t.supplier},
+              {"sku", t.sku},
+              {"cost", t.cost.ToDecimalString()},
+              {"currency", t.cost.currency()},
+              {"moq", t.moq.units()},
+              {"pack_size", t.pack_size.units()},
+              {"lead_time_days", t.lead_time_days ? json(*t.lead_time_days) : json(nullptr)},
+              {"preferred", t.preferred}};
+}
+
+json SupplierJson(const engine::SupplierState& s, bool with_terms) {
+  const Supplier& sup = s.supplier;
+  json j{{"code", sup.code},
+         {"name", sup.name},
+         {"email", sup.email},
+         {"lead_time_days", sup.lead_time_days},
+         {"min_order_value", sup.min_order_value ? json(sup.min_order_value->ToDecimalString()) : json(nullptr)}};
+  if (with_terms) {
+    json terms = json::array();
+    for (const auto& [sku, t] : s.terms) terms.push_back(SupplierTermsJson(t));
+    j["products"] = terms;
+  }
+  return j;
+}
+
+json PurchaseOrderJson(const PurchaseOrder& po) {
+  json lines = json::array();
+  for (const auto& l : po.lines) {
+    json history = json::array();
+    for (const auto& h : l.history) {
+      history.push_back({{"expected_date", h.date.ToString()}, {"known_at", h.known_at.ToString()}, {"reason", h.reason}});
+    }
+    lines.push_back({{"sku", l.sku},
+                     {"quantity", l.quantity.units()},
+                     {"received", l.received.units()},
+                     {"outstanding", l.outstanding().units()},
+                     {"expected_date", l.expected_date.ToString()},
+                     {"promised_date", l.promised_date ? json(l.promised_date->ToString()) : json(nullptr)},
+                     {"history", history}});
+  }
+  return json{{"id", Id(po.id)},
+              {"supplier", po.supplier},
+              {"status", ToString(po.status)},
+              {"created_at", po.created_at.ToString()},
+              {"sent_at", po.sent_at ? json(po.sent_at->ToString()) : json(nullptr)},
+              {"lines", lines}};
+}
+
+json ReliabilityJson(const engine::SupplierState& s) {
+  std::vector<planning::DeliveryObservation> observations;
+  observations.reserve(s.deliveries.size());
+  for (const auto& d : s.deliveries) {
+    observations.push_back(planning::DeliveryObservation{d.ordered, d.promised, d.confirmed, d.arrived,
+                                                         d.ordered_quantity, d.received_quantity});
+  }
+  planning::ReliabilityPrior prior;
+  prior.nominal_lead_time_days = s.supplier.lead_time_days;
+  planning::Reliability r = planning::Estimate(observations, prior);
+  return json{{"supplier", s.supplier.code},
+              {"receipts", s.receipts},
+              {"lines_observed", r.receipts},
+              {"on_time_rate", r.on_time_rate},
+              {"fill_rate", r.fill_rate},
+              {"delay_days", {{"p50", r.delay_p50}, {"p90", r.delay_p90}, {"mean", r.delay_mean}}},
+              {"delay_vs_confirmed_days", {{"p50", r.delay_vs_confirmed_p50}, {"p90", r.delay_vs_confirmed_p90}}},
+              {"lead_time_days", {{"p50", r.lead_time_p50}, {"p90", r.lead_time_p90}}}};
 }
 
 json BackorderJson(const engine::QueueEntry& e, const std::string& sku) {

@@ -37,6 +37,19 @@ Result<engine::CancelOrder> ParseCancel(OrderId order, std::string_view body, co
 Result<engine::ShipOrder> ParseShipment(OrderId order, std::string_view body, const ParseContext& ctx);
 Result<engine::SetLinePriority> ParsePriority(LineId line, std::string_view body, const ParseContext& ctx);
 
+Result<engine::UpsertSupplier> ParseSupplier(const std::string& code, std::string_view body, const ParseContext& ctx);
+Result<engine::UpsertSupplierTerms> ParseSupplierTerms(const std::string& supplier, const std::string& sku,
+                                                       std::string_view body, const ParseContext& ctx);
+Result<engine::CreatePurchaseOrder> ParsePurchaseOrder(std::string_view body, const ParseContext& ctx);
+Result<engine::SendPurchaseOrder> ParseSend(PurchaseOrderId id, std::string_view body, const ParseContext& ctx);
+// Confirm and expected-date share a body: {expected_date, lines: [{sku, expected_date}], at}.
+Result<engine::ConfirmPurchaseOrder> ParseConfirm(PurchaseOrderId id, std::string_view body, const ParseContext& ctx);
+Result<engine::MovePurchaseOrderDate> ParseMove(PurchaseOrderId id, std::string_view body, const ParseContext& ctx);
+Result<engine::ReceivePurchaseOrder> ParsePurchaseReceipt(PurchaseOrderId id, std::string_view body,
+                                                          const ParseContext& ctx);
+Result<engine::CancelPurchaseOrder> ParsePurchaseCancel(PurchaseOrderId id, std::string_view body,
+                                                        const ParseContext& ctx);
+
 // Ids on the wire are decimal strings; nullopt for anything else.
 std::optional<uint64_t> ParseId(std::string_view text);
 
@@ -50,5 +63,11 @@ json IdsJson(const std::vector<OrderId>& ids);
 json OrderJson(const Order& order, const engine::Engine* engine, const engine::ShopState& state,
                const std::string& public_url);
 json BackorderJson(const engine::QueueEntry& entry, const std::string& sku);
+json SupplierJson(const engine::SupplierState& supplier, bool with_terms);
+json SupplierTermsJson(const SupplierTerms& terms);
+json PurchaseOrderJson(const PurchaseOrder& po);
+// GET /suppliers/{code}/reliability: learned from the supplier's closed purchase-order lines,
+// shrunk towards its nominal lead time while history is thin (planning/reliability.h).
+json ReliabilityJson(const engine::SupplierState& supplier);
 
 }  // namespace belofte::api

@@ -14,6 +14,10 @@ struct Traits : public restinio::default_traits_t {
 
 using Server = restinio::running_server_handle_t<Traits>;
 
+// Bodies are read up to this size (or 4x the limit) so that the Api can answer 413 with a
+// problem document; beyond it RESTinio closes the connection without an answer.
+constexpr size_t kMinReadableBody = 64 * 1024 * 1024;
+
 std::string Header(const restinio::request_handle_t& req, restinio::http_field_t field) {
   return req->header().get_field_or(field, "");
 }
@@ -57,7 +61,8 @@ Status HttpServer::Start() {
                         .port(impl_->options.port)
                         .request_handler(std::move(handler))
                         .incoming_http_msg_limits(
-                            restinio::incoming_http_msg_limits_t{}.max_body_size(impl_->options.max_body_bytes * 4))
+                            restinio::incoming_http_msg_limits_t{}.max_body_size(
+                                std::max(impl_->options.max_body_bytes * 4, kMinReadableBody)))
                         .max_pipelined_requests(16)
                         .read_next_http_message_timelimit(std::chrono::seconds(60))
                         .handle_request_timeout(std::chrono::seconds(30));

@@ -21,7 +21,7 @@ class HttpServer {
     std::string host = "127.0.0.1";
     uint16_t port = 8080;
     size_t threads = 2;
-    size_t max_body_bytes = 4 * 1024 * 1024;  // larger bodies are read up to 4x this, then refused
+    size_t max_body_bytes = 4 * 1024 * 1024;  // larger bodies get 413 (read up to max(4x this, 64 MiB))
   };
   HttpServer(Api& api, Options options);
   ~HttpServer();

@@ -123,8 +123,7 @@ std::optional<int64_t> JsonReader::MoneyCents(const char* name, bool required) {
   const nlohmann::json* f = Field(name, required);
   if (!f) return std::nullopt;
   if (!f->is_string()) {
-    Fail(Error::Invalid("invalid_money", "'" + PathOf(name) + "' must be a decimal string such as \"12.95\", not " +
-                                             TypeName(*f) + ".", PathOf(name)));
+    Fail(WrongType(PathOf(name), "a decimal string such as \"12.95\"", *f));
     return std::nullopt;
   }
   auto cents = Money::ParseCents(f->get_ref<const std::string&>());

@@ -1,5 +1,7 @@
 #include "app/shop_writer.h"
 
+#include <pthread.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -65,6 +67,7 @@ WriterStats ShopWriter::stats() const {
 }
 
 void ShopWriter::Run() {
+  pthread_setname_np(pthread_self(), "shop-writer");  // for top, perf and gdb
   std::vector<Pending> batch;
   std::vector<Result<engine::Outcome>> results;
   std::vector<std::optional<Reply>> replies;

@@ -60,6 +60,25 @@ int Main(int argc, char** argv) {
   auto* token_list = token->add_subcommand("list", "List tokens (never their values)");
   token_list->add_option("--db", db, "SQLite database file")->capture_default_str();
 
+  EvalReliabilityOptions eval_options;
+  auto* eval = app.add_subcommand("eval", "Evaluate planning methods on real history");
+  eval->require_subcommand(1);
+  auto* eval_reliability = eval->add_subcommand(
+      "supplier-reliability", "Fit supplier delays on the earlier deliveries, predict the later ones (SCMS format)");
+  eval_reliability->add_option("--scms", eval_options.scms_path, "SCMS delivery history CSV")->required();
+  eval_reliability->add_flag("--json", eval_options.json, "Print one JSON object instead of the report");
+  eval_reliability->add_option("--split", eval_options.split, "Share of each vendor's deliveries fitted, by time")
+      ->capture_default_str();
+  eval_reliability->add_option("--min-history", eval_options.min_history, "Fewer fitted: the prior alone predicts")
+      ->capture_default_str();
+  eval_reliability->add_option("--prior", eval_options.prior, "Shrink towards: pooled | zero")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"pooled", "zero"}));
+  eval_reliability->add_option("--prior-weight", eval_options.prior_weight, "k: pseudo-observations of the prior")
+      ->capture_default_str();
+  eval_reliability->add_option("--window", eval_options.window, "0: fit all; N: an accumulator of the last N")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -79,6 +98,7 @@ int Main(int argc, char** argv) {
   if (*token_create) return TokenCreate(db, token_name, scopes, std::cout, std::cerr);
   if (*token_revoke) return TokenRevoke(db, token_id, std::cout, std::cerr);
   if (*token_list) return TokenList(db, std::cout, std::cerr);
+  if (*eval_reliability) return EvalSupplierReliability(eval_options, std::cout, std::cerr);
   return 2;
 }
 

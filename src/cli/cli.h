@@ -1,6 +1,6 @@
 // cli.h — the `belofte` command line: parses arguments and runs a command.
 //
-// Commands: init, demo, check, version (serve, token, import, export and eval arrive with
+// Commands: init, demo, check, version, serve, token, eval (import and export arrive with
 // their issues). Each command is a function taking its parsed options and returning the exit
 // code; all output goes to the given streams so tests can capture it.
 // Thread safety: call from main() only.
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app/shop_writer.h"
+#include "planning/reliability.h"
 #include "store/sqlite_store.h"
 
 namespace belofte::cli {
@@ -37,6 +38,20 @@ int TokenCreate(const std::string& db, const std::string& name, const std::strin
                 std::ostream& err);
 int TokenRevoke(const std::string& db, int64_t id, std::ostream& out, std::ostream& err);
 int TokenList(const std::string& db, std::ostream& out, std::ostream& err);
+
+// `belofte eval supplier-reliability` (eval.cc): per vendor, fit planning::Estimate on the first
+// `split` of the deliveries by scheduled date and report how often the rest arrive within the
+// predicted P50/P90 delay. Exit 0; 1 when the file cannot be read; 2 for bad options.
+struct EvalReliabilityOptions {
+  std::string scms_path;         // the SCMS delivery history CSV
+  bool json = false;             // print one JSON object (one line) instead of the report
+  double split = 0.7;            // share of each vendor's deliveries (by time) that is fitted
+  int64_t min_history = 1;       // below this many fitted deliveries, the prior alone predicts
+  std::string prior = "pooled";  // shrink towards "pooled" (all vendors' fitted delays) or "zero"
+  double prior_weight = planning::kPriorPseudoObservations;  // k
+  size_t window = 0;  // 0: fit every fitted delivery; N: an accumulator of the last N
+};
+int EvalSupplierReliability(const EvalReliabilityOptions& options, std::ostream& out, std::ostream& err);
 
 // The demo story (demo.cc), against a loaded, empty shop.
 void RunDemoStory(app::ShopWriter& writer, store::SqliteStore& store, std::ostream& out);

@@ -78,6 +78,44 @@ constexpr int64_t kMicrosPerDay = 86'400'000'000;
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
+// Writes `value` as exactly `width` decimal digits, zero-padded. REQUIRES: it fits.
+void PutDigits(char* out, unsigned value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+// "YYYY-MM-DD" into out[0..10). REQUIRES: 0 <= year <= 9999.
+void PutYmd(char* out, const Civil& c) {
+  PutDigits(out, static_cast<unsigned>(c.y), 4);
+  out[4] = '-';
+  PutDigits(out + 5, c.m, 2);
+  out[7] = '-';
+  PutDigits(out + 8, c.d, 2);
+}
+
+// The formats for years outside 0000-9999, which the fast paths above do not cover.
+std::string FormatYmdSlow(const Civil& c) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.y), c.m, c.d);
+  return buf;
+}
+
+std::string FormatInstantSlow(const Civil& c, int64_t micros_of_day) {
+  const int64_t secs = micros_of_day / 1'000'000, frac = micros_of_day % 1'000'000;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld", static_cast<long long>(c.y), c.m, c.d,
+                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                static_cast<long long>(secs % 60));
+  std::string out = buf;
+  if (frac != 0) {
+    std::snprintf(buf, sizeof buf, ".%06lld", static_cast<long long>(frac));
+    out += buf;
+  }
+  return out + "Z";
+}
+
 }  // namespace
 
 Date Instant::date() const { return Date::FromDays(static_cast<int32_t>(FloorDiv(micros_, kMicrosPerDay))); }
@@ -86,19 +124,25 @@ std::string Instant::ToString() const {
   int64_t days = FloorDiv(micros_, kMicrosPerDay);
   int64_t rem = micros_ - days * kMicrosPerDay;
   Civil c = CivilFromDays(days);
-  int64_t secs = rem / 1'000'000;
-  int64_t frac = rem % 1'000'000;
-  char buf[96];
-  if (frac == 0) {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(c.y), c.m,
-                  c.d, static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                  static_cast<long long>(secs % 60));
-  } else {
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ", static_cast<long long>(c.y),
-                  c.m, c.d, static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                  static_cast<long long>(secs % 60), static_cast<long long>(frac));
+  if (c.y < 0 || c.y > 9999) return FormatInstantSlow(c, rem);
+  const auto secs = static_cast<unsigned>(rem / 1'000'000);
+  const auto frac = static_cast<unsigned>(rem % 1'000'000);
+  char buf[27];  // "YYYY-MM-DDTHH:MM:SS.ffffffZ"
+  PutYmd(buf, c);
+  buf[10] = 'T';
+  PutDigits(buf + 11, secs / 3600, 2);
+  buf[13] = ':';
+  PutDigits(buf + 14, secs / 60 % 60, 2);
+  buf[16] = ':';
+  PutDigits(buf + 17, secs % 60, 2);
+  size_t n = 19;
+  if (frac != 0) {
+    buf[n++] = '.';
+    PutDigits(buf + n, frac, 6);
+    n += 6;
   }
-  return buf;
+  buf[n++] = 'Z';
+  return std::string(buf, n);
 }
 
 std::optional<Instant> Instant::Parse(std::string_view text) {
@@ -158,9 +202,10 @@ int Date::weekday() const {
 
 std::string Date::ToString() const {
   Civil c = CivilFromDays(days_);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.y), c.m, c.d);
-  return buf;
+  if (c.y < 0 || c.y > 9999) return FormatYmdSlow(c);
+  char buf[10];
+  PutYmd(buf, c);
+  return std::string(buf, sizeof buf);
 }
 
 std::optional<Date> Date::Parse(std::string_view text) {

@@ -12,6 +12,8 @@
 
 #include "domain/order.h"
 #include "domain/product.h"
+#include "domain/purchase_order.h"
+#include "domain/supplier.h"
 #include "domain/time.h"
 
 namespace belofte::engine {
@@ -110,8 +112,75 @@ struct SetLinePriority {
   Instant at;
 };
 
+struct UpsertSupplier {
+  Supplier supplier;
+  Instant at;
+};
+
+struct UpsertSupplierTerms {
+  SupplierTerms terms;
+  Instant at;
+};
+
+struct SkuDate {
+  std::string sku;
+  Date date;
+};
+
+struct SkuQuantity {
+  std::string sku;
+  Quantity quantity;
+};
+
+struct CreatePurchaseOrder {
+  struct Line {
+    std::string sku;
+    Quantity quantity;
+    std::optional<Date> expected_date;  // default: today + the lead time of the terms or supplier
+  };
+  std::string supplier;
+  std::vector<Line> lines;
+  Instant at;
+};
+
+struct SendPurchaseOrder {
+  PurchaseOrderId purchase_order = 0;
+  Instant at;
+};
+
+// The supplier confirmed (Confirm) or moved (Move) expected dates: for every line, or for the
+// lines named (a line date overrides the order-wide one).
+struct ConfirmPurchaseOrder {
+  PurchaseOrderId purchase_order = 0;
+  std::optional<Date> expected_date;
+  std::vector<SkuDate> lines;
+  Instant at;
+};
+
+struct MovePurchaseOrderDate {
+  PurchaseOrderId purchase_order = 0;
+  std::optional<Date> expected_date;
+  std::vector<SkuDate> lines;
+  Instant at;
+};
+
+struct ReceivePurchaseOrder {
+  PurchaseOrderId purchase_order = 0;
+  std::string location = "main";
+  std::vector<SkuQuantity> lines;
+  Instant at;
+};
+
+struct CancelPurchaseOrder {
+  PurchaseOrderId purchase_order = 0;
+  std::string reason;
+  Instant at;
+};
+
 using Command = std::variant<UpsertProduct, UpsertLocation, PlaceOrder, SetPayment, CancelOrder, ShipOrder,
-                             AdjustStock, CountStock, ReceiveStock, TransferStock, SetLinePriority>;
+                             AdjustStock, CountStock, ReceiveStock, TransferStock, SetLinePriority, UpsertSupplier,
+                             UpsertSupplierTerms, CreatePurchaseOrder, SendPurchaseOrder, ConfirmPurchaseOrder,
+                             MovePurchaseOrderDate, ReceivePurchaseOrder, CancelPurchaseOrder>;
 
 // The business time of any command.
 Instant CommandTime(const Command& command);

@@ -97,11 +97,13 @@ Result<Outcome> Engine::Execute(const Command& command, std::vector<Event>* even
   Execution x(*this, CommandTime(command), events);
   Result<Outcome> result = std::visit([&](const auto& c) { return Do(c, x); }, command);
   if (!result.ok()) return result;
-  Outcome base = std::move(result.value());
-  Outcome done = x.Finish();
-  if (base.order != 0) done.order = base.order;
-  done.created = base.created;
-  return done;
+  // The handler says what it did to its subject; the execution collected the side effects.
+  Outcome out = std::move(result.value());
+  Outcome effects = x.Finish();
+  out.movements = std::move(effects.movements);
+  out.filled = std::move(effects.filled);
+  out.ready_orders = std::move(effects.ready_orders);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -681,10 +683,256 @@ void Engine::FillQueue(Execution& x, const std::string& sku_code, LocationIndex 
 }
 
 // ---------------------------------------------------------------------------------------------
+// Purchasing
+
+Result<const PurchaseOrder*> Engine::ResolvePurchaseOrder(PurchaseOrderId id) const {
+  const PurchaseOrder* po = state_.FindPurchaseOrder(id);
+  if (!po) {
+    return Error::NotFound("unknown_purchase_order", "No purchase order with id " + std::to_string(id) + ".")
+        .With("purchase_order_id", std::to_string(id));
+  }
+  return po;
+}
+
+namespace {
+
+Error InvalidTransition(const PurchaseOrder& po, const char* action) {
+  return Error::Conflict("invalid_transition", std::string("A ") + std::string(ToString(po.status)) +
+                                                   " purchase order cannot be " + action + ".")
+      .With("purchase_order_status", std::string(ToString(po.status)));
+}
+
+}  // namespace
+
+Result<Outcome> Engine::Do(const UpsertSupplier& c, Execution& x) {
+  const Supplier& s = c.supplier;
+  if (!ValidCode(s.code)) return Error::Invalid("invalid_code", "A supplier code is 1-64 characters of a-z 0-9 _ -.", "code");
+  if (s.name.empty() || !ValidText(s.name, kMaxNameLength)) {
+    return Error::Invalid("invalid_name", "The name must be 1-256 characters without control characters.", "name");
+  }
+  if (!s.email.empty() && !ValidEmail(s.email)) {
+    return Error::Invalid("invalid_email", "The supplier's e-mail address is not valid.", "email");
+  }
+  if (s.lead_time_days < 0 || s.lead_time_days > kMaxLeadTimeDays) {
+    return Error::Invalid("invalid_lead_time", "lead_time_days must be between 0 and 730.", "lead_time_days");
+  }
+  if (s.min_order_value && (s.min_order_value->cents() < 0 || !Money::ValidCurrency(s.min_order_value->currency()))) {
+    return Error::Invalid("invalid_money", "min_order_value must be a non-negative amount.", "min_order_value");
+  }
+  Outcome out;
+  const SupplierState* existing = state_.FindSupplier(s.code);
+  out.created = existing == nullptr;
+  if (existing && existing->supplier == s) return out;
+  x.Emit(SupplierUpserted{s});
+  return out;
+}
+
+Result<Outcome> Engine::Do(const UpsertSupplierTerms& c, Execution& x) {
+  const SupplierTerms& t = c.terms;
+  const SupplierState* supplier = state_.FindSupplier(t.supplier);
+  if (!supplier) {
+    return Error::NotFound("unknown_supplier", "No supplier with code '" + t.supplier + "'.", "supplier")
+        .With("supplier", t.supplier);
+  }
+  auto sku = ResolveSku(t.sku, "sku");
+  if (!sku.ok()) return sku.take_error();
+  if (t.cost.cents() < 0 || !Money::ValidCurrency(t.cost.currency())) {
+    return Error::Invalid("invalid_money", "cost must be a non-negative amount.", "cost");
+  }
+  if (!ValidUnits(t.moq)) return Error::Invalid("invalid_quantity", "moq must be a positive integer.", "moq");
+  if (!ValidUnits(t.pack_size)) return Error::Invalid("invalid_quantity", "pack_size must be a positive integer.", "pack_size");
+  if (t.lead_time_days && (*t.lead_time_days < 0 || *t.lead_time_days > kMaxLeadTimeDays)) {
+    return Error::Invalid("invalid_lead_time", "lead_time_days must be between 0 and 730.", "lead_time_days");
+  }
+  Outcome out;
+  auto it = supplier->terms.find(t.sku);
+  out.created = it == supplier->terms.end();
+  if (!out.created && it->second == t) return out;
+  if (t.preferred) {
+    // One preferred supplier per SKU: the others give it up, as events of their own.
+    for (const auto& [code, other] : state_.suppliers) {
+      if (code == t.supplier) continue;
+      auto o = other.terms.find(t.sku);
+      if (o != other.terms.end() && o->second.preferred) {
+        SupplierTerms demoted = o->second;
+        demoted.preferred = false;
+        x.Emit(SupplierTermsUpserted{demoted});
+      }
+    }
+  }
+  x.Emit(SupplierTermsUpserted{t});
+  return out;
+}
+
+Result<Outcome> Engine::Do(const CreatePurchaseOrder& c, Execution& x) {
+  const SupplierState* supplier = state_.FindSupplier(c.supplier);
+  if (!supplier) {
+    return Error::NotFound("unknown_supplier", "No supplier with code '" + c.supplier + "'.", "supplier")
+        .With("supplier", c.supplier);
+  }
+  if (c.lines.empty()) return Error::Invalid("no_lines", "A purchase order needs at least one line.", "lines");
+  if (c.lines.size() > kMaxOrderLines) return Error::Invalid("too_many_lines", "A purchase order has at most 1000 lines.", "lines");
+  PurchaseOrder po;
+  po.id = state_.next_purchase_order_id;
+  po.supplier = c.supplier;
+  po.created_at = c.at;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < c.lines.size(); ++i) {
+    const auto& in = c.lines[i];
+    if (!state_.FindSku(in.sku)) {
+      return Error::Invalid("unknown_sku", "No product with SKU '" + in.sku + "'.", Field("lines", i, "sku")).With("sku", in.sku);
+    }
+    if (!seen.insert(in.sku).second) {
+      return Error::Invalid("duplicate_sku", "SKU '" + in.sku + "' appears on two lines; use one line per SKU.",
+                            Field("lines", i, "sku"));
+    }
+    if (!ValidUnits(in.quantity)) {
+      return Error::Invalid("invalid_quantity", "A line quantity must be a positive integer.", Field("lines", i, "quantity"));
+    }
+    PurchaseOrderLine line;
+    line.sku = in.sku;
+    line.quantity = in.quantity;
+    if (in.expected_date) {
+      line.expected_date = *in.expected_date;
+    } else {
+      auto t = supplier->terms.find(in.sku);
+      int32_t lead = t != supplier->terms.end() && t->second.lead_time_days ? *t->second.lead_time_days
+                                                                            : supplier->supplier.lead_time_days;
+      line.expected_date = c.at.date().PlusDays(lead);
+      line.default_lead_days = lead;  // re-dated from the day the order is sent
+    }
+    line.history.push_back(ExpectedDateChange{line.expected_date, c.at, "created"});
+    po.lines.push_back(std::move(line));
+  }
+  Outcome out;
+  out.purchase_order = po.id;
+  out.created = true;
+  x.Emit(PurchaseOrderCreated{std::move(po)});
+  return out;
+}
+
+Result<Outcome> Engine::Do(const SendPurchaseOrder& c, Execution& x) {
+  auto po = ResolvePurchaseOrder(c.purchase_order);
+  if (!po.ok()) return po.take_error();
+  Outcome out;
+  out.purchase_order = c.purchase_order;
+  if ((*po)->status == PurchaseOrderStatus::kSent) return out;  // sending twice is sending once
+  if ((*po)->status != PurchaseOrderStatus::kDraft) return InvalidTransition(**po, "sent");
+  x.Emit(PurchaseOrderSent{c.purchase_order});
+  return out;
+}
+
+Result<Outcome> Engine::ChangeDates(PurchaseOrderId id, const std::optional<Date>& all, const std::vector<SkuDate>& lines,
+                                    bool confirmed, Execution& x) {
+  auto po = ResolvePurchaseOrder(id);
+  if (!po.ok()) return po.take_error();
+  const PurchaseOrder& p = **po;
+  bool open = p.status == PurchaseOrderStatus::kSent || p.status == PurchaseOrderStatus::kConfirmed ||
+              p.status == PurchaseOrderStatus::kPartiallyReceived;
+  if (!open) return InvalidTransition(p, confirmed ? "confirmed" : "given a new date");
+  if (!all && lines.empty()) {
+    return Error::Invalid("missing_field", "Give expected_date, or lines with their dates.", "expected_date");
+  }
+  std::map<std::string, Date> dates;
+  if (all) {
+    for (const auto& l : p.lines) {
+      if (l.outstanding().positive()) dates[l.sku] = *all;
+    }
+  }
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!p.FindLine(lines[i].sku)) {
+      return Error::Conflict("not_on_purchase_order", "SKU '" + lines[i].sku + "' is not on this purchase order.",
+                             Field("lines", i, "sku"))
+          .With("sku", lines[i].sku);
+    }
+    dates[lines[i].sku] = lines[i].date;
+  }
+  PurchaseOrderDatesChanged e;
+  e.purchase_order = id;
+  e.confirmed = confirmed;
+  for (const auto& [sku, date] : dates) {
+    const PurchaseOrderLine* l = p.FindLine(sku);
+    if (l->expected_date != date || confirmed) e.lines.push_back(LineDate{sku, date});
+  }
+  Outcome out;
+  out.purchase_order = id;
+  bool status_changes = confirmed && p.status == PurchaseOrderStatus::kSent;
+  if (e.lines.empty() && !status_changes) return out;
+  x.Emit(std::move(e));
+  return out;
+}
+
+Result<Outcome> Engine::Do(const ConfirmPurchaseOrder& c, Execution& x) {
+  return ChangeDates(c.purchase_order, c.expected_date, c.lines, /*confirmed=*/true, x);
+}
+
+Result<Outcome> Engine::Do(const MovePurchaseOrderDate& c, Execution& x) {
+  return ChangeDates(c.purchase_order, c.expected_date, c.lines, /*confirmed=*/false, x);
+}
+
+Result<Outcome> Engine::Do(const ReceivePurchaseOrder& c, Execution& x) {
+  auto po = ResolvePurchaseOrder(c.purchase_order);
+  if (!po.ok()) return po.take_error();
+  const PurchaseOrder& p = **po;
+  if (!p.IsSupply()) {
+    return Error::Conflict("not_receivable", "Only sent, confirmed or partly received purchase orders can be received.")
+        .With("purchase_order_status", std::string(ToString(p.status)));
+  }
+  auto location = ResolveLocation(c.location, "location");
+  if (!location.ok()) return location.take_error();
+  if (c.lines.empty()) return Error::Invalid("no_lines", "A receipt needs at least one line.", "lines");
+  std::map<std::string, Quantity> received;
+  for (size_t i = 0; i < c.lines.size(); ++i) {
+    if (!p.FindLine(c.lines[i].sku)) {
+      return Error::Conflict("not_on_purchase_order",
+                             "SKU '" + c.lines[i].sku + "' is not on this purchase order; book it as a receipt "
+                             "without purchase order (POST /api/v1/stock/receipts) or add a line.",
+                             Field("lines", i, "sku"))
+          .With("sku", c.lines[i].sku);
+    }
+    if (!ValidUnits(c.lines[i].quantity)) {
+      return Error::Invalid("invalid_quantity", "A received quantity must be a positive integer.",
+                            Field("lines", i, "quantity"));
+    }
+    received[c.lines[i].sku] += c.lines[i].quantity;
+  }
+  PurchaseOrderReceived e;
+  e.purchase_order = p.id;
+  e.location = *location;
+  Outcome out;
+  out.purchase_order = p.id;
+  for (const auto& [sku, q] : received) {
+    Quantity over = Max(kNoUnits, q - p.FindLine(sku)->outstanding());
+    e.lines.push_back(ReceivedLine{sku, q, over});
+    if (over.positive()) out.over_received.push_back(SkuQuantity{sku, over});
+  }
+  std::vector<ReceivedLine> lines = e.lines;
+  x.Emit(std::move(e));
+  const std::string reference = "po:" + std::to_string(p.id);
+  for (const auto& l : lines) StockIn(x, l.sku, *location, MovementKind::kReceipt, l.quantity, "", reference);
+  return out;
+}
+
+Result<Outcome> Engine::Do(const CancelPurchaseOrder& c, Execution& x) {
+  auto po = ResolvePurchaseOrder(c.purchase_order);
+  if (!po.ok()) return po.take_error();
+  if (!ValidText(c.reason, kMaxTextLength)) {
+    return Error::Invalid("invalid_reason", "The reason is at most 500 characters without control characters.", "reason");
+  }
+  Outcome out;
+  out.purchase_order = c.purchase_order;
+  if ((*po)->status == PurchaseOrderStatus::kCancelled) return out;
+  if ((*po)->status == PurchaseOrderStatus::kReceived) return InvalidTransition(**po, "cancelled");
+  x.Emit(PurchaseOrderCancelled{c.purchase_order, c.reason});
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Apply
 
 void Engine::Apply(const Event& event) {
   state_.last_seq = event.seq;
+  applying_at_ = event.at;
   std::visit([this](const auto& e) { On(e); }, event.body);
 }
 
@@ -851,6 +1099,97 @@ void Engine::On(const LinePrioritySet& e) {
   if (line.backordered.positive()) Enqueue(sku, order, line);
 }
 
+void Engine::On(const SupplierUpserted& e) { state_.suppliers[e.supplier.code].supplier = e.supplier; }
+
+void Engine::On(const SupplierTermsUpserted& e) { state_.suppliers[e.terms.supplier].terms[e.terms.sku] = e.terms; }
+
+void Engine::CountIncoming(const PurchaseOrder& po, int sign) {
+  for (const auto& l : po.lines) MutableSku(l.sku).incoming += l.outstanding() * sign;
+}
+
+void Engine::On(const PurchaseOrderCreated& e) {
+  const PurchaseOrder& po = e.purchase_order;
+  state_.purchase_orders[po.id] = po;
+  state_.next_purchase_order_id = std::max(state_.next_purchase_order_id, po.id + 1);
+}
+
+void Engine::On(const PurchaseOrderSent& e) {
+  PurchaseOrder& po = state_.purchase_orders.at(e.purchase_order);
+  po.status = PurchaseOrderStatus::kSent;
+  po.sent_at = applying_at_;
+  for (auto& l : po.lines) {
+    // A line without a date of its own expects the lead time from today, not from the draft.
+    if (l.default_lead_days) l.expected_date = applying_at_.date().PlusDays(*l.default_lead_days);
+    l.promised_date = l.expected_date;
+    l.history.push_back(ExpectedDateChange{l.expected_date, applying_at_, "sent"});
+  }
+  CountIncoming(po, +1);
+}
+
+void Engine::On(const PurchaseOrderDatesChanged& e) {
+  PurchaseOrder& po = state_.purchase_orders.at(e.purchase_order);
+  for (const auto& d : e.lines) {
+    for (auto& l : po.lines) {
+      if (l.sku != d.sku) continue;
+      l.expected_date = d.date;
+      // The supplier's confirmation is its promise, until goods of the line arrive.
+      if (e.confirmed && l.received.zero()) l.promised_date = d.date;
+      l.history.push_back(ExpectedDateChange{d.date, applying_at_, e.confirmed ? "confirmed" : "moved"});
+    }
+  }
+  if (e.confirmed && po.status == PurchaseOrderStatus::kSent) po.status = PurchaseOrderStatus::kConfirmed;
+}
+
+namespace {
+
+SupplierDelivery DeliveryOf(const PurchaseOrder& po, const PurchaseOrderLine& l) {
+  SupplierDelivery d;
+  d.ordered = po.sent_at ? std::optional<Date>(po.sent_at->date()) : std::nullopt;
+  d.promised = l.promised_date.value_or(l.expected_date);
+  d.confirmed = l.expected_at_arrival.value_or(l.expected_date);
+  d.arrived = l.last_arrival.value_or(l.expected_date);
+  d.ordered_quantity = l.quantity.units();
+  d.received_quantity = Min(l.received, l.quantity).units();
+  return d;
+}
+
+void Remember(SupplierState& supplier, SupplierDelivery d) {
+  supplier.deliveries.push_back(d);
+  if (supplier.deliveries.size() > kDeliveriesKept) supplier.deliveries.erase(supplier.deliveries.begin());
+}
+
+}  // namespace
+
+void Engine::On(const PurchaseOrderReceived& e) {
+  PurchaseOrder& po = state_.purchase_orders.at(e.purchase_order);
+  SupplierState& supplier = state_.suppliers[po.supplier];
+  for (const auto& r : e.lines) {
+    for (auto& l : po.lines) {
+      if (l.sku != r.sku) continue;
+      supplier.receipts++;
+      l.last_arrival = applying_at_.date();
+      l.expected_at_arrival = l.expected_date;
+      bool was_open = l.outstanding().positive();
+      MutableSku(l.sku).incoming -= Min(r.quantity, l.outstanding());
+      l.received += r.quantity;
+      if (was_open && !l.outstanding().positive()) Remember(supplier, DeliveryOf(po, l));
+    }
+  }
+  bool complete = true;
+  for (const auto& l : po.lines) complete &= !l.outstanding().positive();
+  po.status = complete ? PurchaseOrderStatus::kReceived : PurchaseOrderStatus::kPartiallyReceived;
+}
+
+void Engine::On(const PurchaseOrderCancelled& e) {
+  PurchaseOrder& po = state_.purchase_orders.at(e.purchase_order);
+  if (po.IsSupply()) CountIncoming(po, -1);
+  // Lines that arrived in part are closed short: their fill counts for the supplier.
+  for (const auto& l : po.lines) {
+    if (l.last_arrival && l.outstanding().positive()) Remember(state_.suppliers[po.supplier], DeliveryOf(po, l));
+  }
+  po.status = PurchaseOrderStatus::kCancelled;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Eviction, snapshot, queries
 
@@ -890,6 +1229,10 @@ void Engine::LoadSnapshot(ShopState state) {
     sku.lines.clear();
     sku.evicted_lines = 0;
     sku.backordered = kNoUnits;
+    sku.incoming = kNoUnits;
+  }
+  for (const auto& [id, po] : state_.purchase_orders) {
+    if (po.IsSupply()) CountIncoming(po, +1);
   }
   std::vector<const Order*> orders;
   orders.reserve(state_.orders.size());

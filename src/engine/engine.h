@@ -42,6 +42,8 @@ struct Outcome {
   std::vector<StockMovement> movements;  // ledger entries written
   std::vector<Fill> filled;          // backordered units that received stock
   std::vector<OrderId> ready_orders; // orders that became ready to ship (ReadyToShip turned true)
+  PurchaseOrderId purchase_order = 0;    // the purchase order created or changed
+  std::vector<SkuQuantity> over_received;  // receipt units beyond what the order still expected
 };
 
 // One entry of a SKU's queue, as shown to users.
@@ -98,6 +100,18 @@ class Engine {
   Result<Outcome> Do(const ReceiveStock& c, Execution& x);
   Result<Outcome> Do(const TransferStock& c, Execution& x);
   Result<Outcome> Do(const SetLinePriority& c, Execution& x);
+  Result<Outcome> Do(const UpsertSupplier& c, Execution& x);
+  Result<Outcome> Do(const UpsertSupplierTerms& c, Execution& x);
+  Result<Outcome> Do(const CreatePurchaseOrder& c, Execution& x);
+  Result<Outcome> Do(const SendPurchaseOrder& c, Execution& x);
+  Result<Outcome> Do(const ConfirmPurchaseOrder& c, Execution& x);
+  Result<Outcome> Do(const MovePurchaseOrderDate& c, Execution& x);
+  Result<Outcome> Do(const ReceivePurchaseOrder& c, Execution& x);
+  Result<Outcome> Do(const CancelPurchaseOrder& c, Execution& x);
+  // Confirm and Move share their validation: new dates for all or some lines.
+  Result<Outcome> ChangeDates(PurchaseOrderId id, const std::optional<Date>& all, const std::vector<SkuDate>& lines,
+                              bool confirmed, Execution& x);
+  Result<const PurchaseOrder*> ResolvePurchaseOrder(PurchaseOrderId id) const;
 
   // Stock moves into a location, then waiting lines are filled from it.
   void StockIn(Execution& x, const std::string& sku, LocationIndex location, MovementKind kind, Quantity quantity,
@@ -127,6 +141,15 @@ class Engine {
   void On(const LineShipped& e);
   void On(const PaymentChanged& e);
   void On(const LinePrioritySet& e);
+  void On(const SupplierUpserted& e);
+  void On(const SupplierTermsUpserted& e);
+  void On(const PurchaseOrderCreated& e);
+  void On(const PurchaseOrderSent& e);
+  void On(const PurchaseOrderDatesChanged& e);
+  void On(const PurchaseOrderReceived& e);
+  void On(const PurchaseOrderCancelled& e);
+  // Adds (or removes, with sign -1) a purchase order's outstanding units to its SKUs' incoming.
+  void CountIncoming(const PurchaseOrder& po, int sign);
 
   Order& MutableOrder(OrderId id);
   OrderLine& MutableLine(Order& order, LineId line);
@@ -139,6 +162,7 @@ class Engine {
 
   std::unique_ptr<QueuePriorityRule> rule_;
   ShopState state_;
+  Instant applying_at_;  // the time of the event being applied
 };
 
 }  // namespace belofte::engine

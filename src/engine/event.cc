@@ -16,6 +16,13 @@ std::string_view EventType(const EventBody& body) {
     std::string_view operator()(const LineShipped&) const { return "line_shipped"; }
     std::string_view operator()(const PaymentChanged&) const { return "payment_changed"; }
     std::string_view operator()(const LinePrioritySet&) const { return "line_priority_set"; }
+    std::string_view operator()(const SupplierUpserted&) const { return "supplier_upserted"; }
+    std::string_view operator()(const SupplierTermsUpserted&) const { return "supplier_terms_upserted"; }
+    std::string_view operator()(const PurchaseOrderCreated&) const { return "purchase_order_created"; }
+    std::string_view operator()(const PurchaseOrderSent&) const { return "purchase_order_sent"; }
+    std::string_view operator()(const PurchaseOrderDatesChanged&) const { return "purchase_order_dates_changed"; }
+    std::string_view operator()(const PurchaseOrderReceived&) const { return "purchase_order_received"; }
+    std::string_view operator()(const PurchaseOrderCancelled&) const { return "purchase_order_cancelled"; }
   };
   return std::visit(Namer{}, body);
 }

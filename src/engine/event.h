@@ -13,6 +13,8 @@
 #include "domain/location.h"
 #include "domain/order.h"
 #include "domain/product.h"
+#include "domain/purchase_order.h"
+#include "domain/supplier.h"
 #include "domain/stock_movement.h"
 #include "domain/time.h"
 
@@ -110,9 +112,67 @@ struct LinePrioritySet {
   bool operator==(const LinePrioritySet&) const = default;
 };
 
+struct SupplierUpserted {
+  Supplier supplier;
+  bool operator==(const SupplierUpserted&) const = default;
+};
+
+struct SupplierTermsUpserted {
+  SupplierTerms terms;
+  bool operator==(const SupplierTermsUpserted&) const = default;
+};
+
+struct PurchaseOrderCreated {
+  PurchaseOrder purchase_order;  // status draft, lines with expected dates
+  bool operator==(const PurchaseOrderCreated&) const = default;
+};
+
+// The order went to the supplier: its lines become supply; today's expected dates are the promise.
+struct PurchaseOrderSent {
+  PurchaseOrderId purchase_order = 0;
+  bool operator==(const PurchaseOrderSent&) const = default;
+};
+
+struct LineDate {
+  std::string sku;
+  Date date;
+  bool operator==(const LineDate&) const = default;
+};
+
+// Expected dates changed: `confirmed` by the supplier's confirmation, else moved.
+struct PurchaseOrderDatesChanged {
+  PurchaseOrderId purchase_order = 0;
+  bool confirmed = false;
+  std::vector<LineDate> lines;
+  bool operator==(const PurchaseOrderDatesChanged&) const = default;
+};
+
+struct ReceivedLine {
+  std::string sku;
+  Quantity quantity;
+  Quantity over_received;  // units beyond what was outstanding (accepted, flagged)
+  bool operator==(const ReceivedLine&) const = default;
+};
+
+// Goods arrived against the order (the stock movements and fills follow as their own events).
+struct PurchaseOrderReceived {
+  PurchaseOrderId purchase_order = 0;
+  LocationIndex location = 0;
+  std::vector<ReceivedLine> lines;
+  bool operator==(const PurchaseOrderReceived&) const = default;
+};
+
+struct PurchaseOrderCancelled {
+  PurchaseOrderId purchase_order = 0;
+  std::string reason;
+  bool operator==(const PurchaseOrderCancelled&) const = default;
+};
+
 using EventBody = std::variant<ProductUpserted, LocationUpserted, ChannelCreated, OrderPlaced, StockMoved,
-                               BackorderFilled, AllocationReturned, AllocationMoved, LineCancelled, LineShipped, PaymentChanged,
-                               LinePrioritySet>;
+                               BackorderFilled, AllocationReturned, AllocationMoved, LineCancelled, LineShipped,
+                               PaymentChanged, LinePrioritySet, SupplierUpserted, SupplierTermsUpserted,
+                               PurchaseOrderCreated, PurchaseOrderSent, PurchaseOrderDatesChanged,
+                               PurchaseOrderReceived, PurchaseOrderCancelled>;
 
 struct Event {
   uint64_t seq = 0;  // 1, 2, 3 ... per shop, gap-free

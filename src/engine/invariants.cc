@@ -49,6 +49,26 @@ std::vector<std::string> CheckInvariants(const ShopState& state, const QueuePrio
       if (lo == state.line_order.end() || lo->second != id) fail(where + ": missing from the line index");
     }
   }
+  std::map<std::string, Quantity> outstanding;
+  for (const auto& [id, po] : state.purchase_orders) {
+    for (const auto& l : po.lines) {
+      if (l.received.negative()) fail("purchase order " + std::to_string(id) + " " + l.sku + ": negative received");
+      if (po.IsSupply()) outstanding[l.sku] += l.outstanding();
+    }
+    bool complete = true;
+    for (const auto& l : po.lines) complete &= !l.outstanding().positive();
+    if ((po.status == PurchaseOrderStatus::kReceived) != complete && po.status != PurchaseOrderStatus::kCancelled) {
+      fail("purchase order " + std::to_string(id) + ": status " + std::string(ToString(po.status)) +
+           " does not match its received quantities");
+    }
+  }
+  for (const auto& [code, sku] : state.skus) {
+    Quantity expected_incoming = outstanding.count(code) ? outstanding[code] : kNoUnits;
+    if (sku.incoming != expected_incoming) {
+      fail("sku " + code + ": incoming " + std::to_string(sku.incoming.units()) + " != open purchase order lines' " +
+           std::to_string(expected_incoming.units()));
+    }
+  }
   for (const auto& [code, sku] : state.skus) {
     const BackorderPolicy& policy = sku.product.backorder;
     Quantity total_waiting = waiting.count(code) ? waiting[code] : kNoUnits;
@@ -142,7 +162,29 @@ std::string DiffStates(const ShopState& a, const ShopState& b) {
       }
     }
     if (sa.queue != sb.queue) note("sku " + code + ": queues differ");
+    if (sa.incoming != sb.incoming) note("sku " + code + ": incoming differs");
     if (sa.backordered != sb.backordered) note("sku " + code + ": backordered differs");
+  }
+  if (a.next_purchase_order_id != b.next_purchase_order_id) note("next_purchase_order_id differs");
+  if (a.purchase_orders != b.purchase_orders) {
+    for (const auto& [id, pa] : a.purchase_orders) {
+      auto it = b.purchase_orders.find(id);
+      if (it == b.purchase_orders.end() || !(it->second == pa)) note("purchase order " + std::to_string(id) + " differs");
+    }
+    if (a.purchase_orders.size() != b.purchase_orders.size()) note("purchase order counts differ");
+  }
+  if (a.suppliers.size() != b.suppliers.size()) note("supplier counts differ");
+  for (const auto& [code, sa] : a.suppliers) {
+    auto it = b.suppliers.find(code);
+    if (it == b.suppliers.end()) {
+      note("supplier " + code + " only in the first");
+      continue;
+    }
+    if (!(sa.supplier == it->second.supplier)) note("supplier " + code + " differs");
+    if (sa.terms != it->second.terms) note("supplier " + code + ": terms differ");
+    if (sa.deliveries != it->second.deliveries || sa.receipts != it->second.receipts) {
+      note("supplier " + code + ": delivery history differs");
+    }
   }
   if (a.orders.size() != b.orders.size()) {
     note("live order counts differ: " + std::to_string(a.orders.size()) + " vs " + std::to_string(b.orders.size()));

@@ -29,6 +29,27 @@ const Location* ShopState::FindLocation(const std::string& code) const {
   return it == location_by_code.end() ? nullptr : &locations[it->second];
 }
 
+const SupplierState* ShopState::FindSupplier(const std::string& code) const {
+  auto it = suppliers.find(code);
+  return it == suppliers.end() ? nullptr : &it->second;
+}
+
+const PurchaseOrder* ShopState::FindPurchaseOrder(PurchaseOrderId id) const {
+  auto it = purchase_orders.find(id);
+  return it == purchase_orders.end() ? nullptr : &it->second;
+}
+
+const SupplierTerms* ShopState::PreferredTerms(const std::string& sku) const {
+  const SupplierTerms* any = nullptr;
+  for (const auto& [code, s] : suppliers) {
+    auto it = s.terms.find(sku);
+    if (it == s.terms.end()) continue;
+    if (it->second.preferred) return &it->second;
+    if (!any) any = &it->second;
+  }
+  return any;
+}
+
 std::pair<const Order*, const OrderLine*> ShopState::FindLine(LineId line) const {
   auto it = line_order.find(line);
   if (it == line_order.end()) return {nullptr, nullptr};

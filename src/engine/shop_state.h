@@ -17,6 +17,8 @@
 #include "domain/location.h"
 #include "domain/order.h"
 #include "domain/product.h"
+#include "domain/purchase_order.h"
+#include "domain/supplier.h"
 #include "engine/queue_priority.h"
 
 namespace belofte::engine {
@@ -33,6 +35,7 @@ struct SkuState {
   std::vector<StockLevel> levels;  // indexed by LocationIndex; missing entries are zero
   std::set<QueueKey> queue;        // lines with backordered > 0; begin() is next in line
   Quantity backordered;            // sum of backordered over the queue
+  Quantity incoming;               // outstanding units on open purchase orders (sent, confirmed, partly received)
   std::vector<LineId> lines;       // lines of live orders naming this SKU, plus evicted ones
   size_t evicted_lines = 0;        // how many of `lines` belong to evicted orders (pruned lazily)
 
@@ -44,6 +47,16 @@ struct SkuState {
   Quantity free() const { return on_hand() - allocated(); }
 };
 
+// The most recent deliveries kept per supplier for reliability (older ones stay in the store).
+constexpr size_t kDeliveriesKept = 500;
+
+struct SupplierState {
+  Supplier supplier;
+  std::map<std::string, SupplierTerms> terms;  // by SKU
+  std::vector<SupplierDelivery> deliveries;    // oldest first, at most kDeliveriesKept
+  int64_t receipts = 0;                        // receipt lines ever booked against its orders
+};
+
 struct ShopState {
   std::vector<Location> locations;  // index == Location::index; [0] is main
   std::unordered_map<std::string, LocationIndex> location_by_code;
@@ -53,7 +66,11 @@ struct ShopState {
   std::unordered_map<LineId, OrderId> line_order;  // every line of a live order
   std::unordered_map<std::string, OrderId> order_by_external;  // ExternalKey -> id, all orders ever
 
+  std::map<std::string, SupplierState> suppliers;
+  std::map<PurchaseOrderId, PurchaseOrder> purchase_orders;  // every purchase order
+
   uint64_t last_seq = 0;
+  PurchaseOrderId next_purchase_order_id = 1;
   OrderId next_order_id = 1;
   LineId next_line_id = 1;
   uint64_t next_movement_id = 1;
@@ -61,6 +78,10 @@ struct ShopState {
   const Order* FindOrder(OrderId id) const;
   const SkuState* FindSku(const std::string& sku) const;
   const Location* FindLocation(const std::string& code) const;
+  const SupplierState* FindSupplier(const std::string& code) const;
+  const PurchaseOrder* FindPurchaseOrder(PurchaseOrderId id) const;
+  // The preferred terms for a SKU (or the first terms found when none is preferred).
+  const SupplierTerms* PreferredTerms(const std::string& sku) const;
   // The order and line of a live line, or nulls.
   std::pair<const Order*, const OrderLine*> FindLine(LineId line) const;
 };

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace belofte::store {
 namespace {
 
@@ -56,6 +58,46 @@ TEST(EventCodec, EveryEventTypeRoundTrips) {
     ASSERT_TRUE(decoded.ok()) << EventType(body) << ": " << decoded.error().message;
     EXPECT_TRUE(*decoded == body) << EventType(body) << " " << payload;
   }
+}
+
+// Strings that need escaping, multi-byte UTF-8, odd amounts.
+ProductUpserted AwkwardProduct() {
+  Product p;
+  p.sku = "K\\M/1";
+  p.name = std::string("tab\there \"quoted\" nl\n cr\r ff\f bs\b \x01\x1f\x7f € 😀 é end") + '\0' + "nul";
+  p.price = Money(-5, "EUR");
+  p.cost = Money(100'000'000'07, "USD");
+  return ProductUpserted{p};
+}
+
+TEST(EventCodec, WritesWhatNlohmannWouldWrite) {
+  // The hand-written encoder must produce nlohmann's canonical form: same escapes, keys in
+  // byte order, no whitespace — the payloads stored before it are byte-identical.
+  std::vector<EventBody> samples = Samples();
+  samples.push_back(AwkwardProduct());
+  for (const EventBody& body : samples) {
+    std::string payload = EncodeEventPayload(body);
+    nlohmann::json parsed = nlohmann::json::parse(payload, nullptr, false);
+    ASSERT_FALSE(parsed.is_discarded()) << payload;
+    EXPECT_EQ(parsed.dump(), payload) << EventType(body);
+  }
+  const std::string payload = EncodeEventPayload(AwkwardProduct());
+  EXPECT_NE(payload.find(R"("amount":"-0.05")"), std::string::npos) << payload;
+  EXPECT_NE(payload.find(R"(\u0001\u001f)"), std::string::npos) << payload;
+  EXPECT_NE(payload.find(R"(\u0000nul)"), std::string::npos) << payload;
+  auto decoded = DecodeEventPayload("product_upserted", payload);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_TRUE(*decoded == EventBody(AwkwardProduct()));
+}
+
+TEST(EventCodec, ReplacesBytesThatAreNotUtf8) {
+  ChannelCreated c{"a\xff" "b\xe2\x82" "c\xc0\xaf" "d\xed\xa0\x80" "e\xf4\x90\x80\x80" "f\xe2\x82\xac", "api"};
+  std::string payload = EncodeEventPayload(c);
+  auto decoded = DecodeEventPayload("channel_created", payload);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  const std::string r = "\xef\xbf\xbd";  // U+FFFD
+  EXPECT_EQ(std::get<ChannelCreated>(*decoded).code,
+            "a" + r + "b" + r + r + "c" + r + r + "d" + r + r + r + "e" + r + r + r + r + "f\xe2\x82\xac");
 }
 
 TEST(EventCodec, RejectsWhatItDoesNotUnderstand) {

@@ -1,5 +1,8 @@
 #include "store/sqlite.h"
 
+#include <pthread.h>
+
+#include <bit>
 #include <cstdio>
 #include <cstdlib>
 
@@ -112,6 +115,76 @@ Statement Database::MustPrepare(std::string_view sql) {
     std::abort();
   }
   return std::move(s.value());
+}
+
+RowBatch::RowBatch(Database& db, std::string head, int columns, std::string tail)
+    : db_(&db), head_(std::move(head)), tail_(std::move(tail)), columns_(columns) {}
+
+Statement& RowBatch::For(int rows) {
+  const int slot = std::countr_zero(static_cast<unsigned>(rows));
+  Statement& statement = statements_[slot];
+  if (!statement.prepared()) {
+    std::string group = "(";
+    for (int c = 0; c < columns_; ++c) group += c ? ",?" : "?";
+    group += ")";
+    std::string sql = head_;
+    for (int r = 0; r < rows; ++r) sql.append(r ? "," : "").append(group);
+    statement = db_->MustPrepare(sql.append(tail_));
+  }
+  return statement;
+}
+
+Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(const std::string& path, Database& writer,
+                                                                int start_frames, int limit_frames) {
+  auto own = Database::Open(path, Database::Mode::kReadWrite);  // synchronous=FULL: checkpoints sync too
+  if (!own.ok()) return own.take_error();
+  return std::unique_ptr<WalCheckpointer>(
+      new WalCheckpointer(std::move(own.value()), writer, start_frames, limit_frames));
+}
+
+WalCheckpointer::WalCheckpointer(std::unique_ptr<Database> own, Database& writer, int start_frames, int limit_frames)
+    : own_(std::move(own)), writer_(writer), start_frames_(start_frames), limit_frames_(limit_frames) {
+  sqlite3_wal_hook(writer_.handle(), &WalCheckpointer::OnCommit, this);
+  thread_ = std::thread([this] { Run(); });
+}
+
+WalCheckpointer::~WalCheckpointer() {
+  sqlite3_wal_hook(writer_.handle(), nullptr, nullptr);
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  thread_.join();
+}
+
+int WalCheckpointer::OnCommit(void* self, sqlite3* db, const char* schema, int frames) {
+  auto* c = static_cast<WalCheckpointer*>(self);
+  if (frames >= c->limit_frames_) {
+    std::lock_guard lock(c->checkpoint_mu_);
+    (void)sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (frames >= c->start_frames_) {
+    {
+      std::lock_guard lock(c->mu_);
+      c->wanted_ = true;
+    }
+    c->cv_.notify_one();
+  }
+  return SQLITE_OK;  // a failed checkpoint is retried after the next commit; the commit stands
+}
+
+void WalCheckpointer::Run() {
+  pthread_setname_np(pthread_self(), "wal-checkpoint");
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return wanted_ || stopping_; });
+      if (stopping_) return;
+      wanted_ = false;
+    }
+    std::lock_guard lock(checkpoint_mu_);
+    (void)sqlite3_wal_checkpoint_v2(own_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
 }
 
 }  // namespace belofte::store

@@ -4,8 +4,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <functional>
 #include <map>
-#include <set>
+#include <tuple>
 
 #include "store/event_codec.h"
 
@@ -28,7 +30,6 @@ CREATE TABLE events (
   payload  TEXT NOT NULL
 ) STRICT;
 CREATE INDEX events_by_order ON events(order_id) WHERE order_id IS NOT NULL;
-CREATE INDEX events_by_sku ON events(sku) WHERE sku IS NOT NULL;
 
 CREATE TABLE locations (
   idx  INTEGER PRIMARY KEY,
@@ -91,7 +92,6 @@ CREATE TABLE orders (
   status_token      TEXT NOT NULL,
   UNIQUE (channel, external_id)
 ) STRICT;
-CREATE UNIQUE INDEX orders_by_status_token ON orders(status_token) WHERE status_token != '';
 CREATE INDEX orders_by_status ON orders(status);
 
 CREATE TABLE order_lines (
@@ -109,7 +109,6 @@ CREATE TABLE order_lines (
   CHECK (quantity = allocated + backordered + shipped + cancelled)
 ) STRICT;
 CREATE INDEX order_lines_by_order ON order_lines(order_id);
-CREATE INDEX order_lines_by_sku ON order_lines(sku);
 
 CREATE TABLE line_allocations (
   line_id  INTEGER NOT NULL,
@@ -141,14 +140,40 @@ CREATE TABLE idempotency_keys (
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
-const char* const kOpenOrders = "status NOT IN ('shipped', 'cancelled')";
+// The statuses of orders with something left to ship: `status IN (...)`, which the
+// orders_by_status index answers (NOT IN would scan every order ever placed).
+std::string OpenOrdersWhere() {
+  std::string where = "status IN (";
+  for (OrderStatus s : {OrderStatus::kOpen, OrderStatus::kBackordered, OrderStatus::kReady,
+                        OrderStatus::kPartiallyShipped}) {
+    if (where.back() != '(') where += ", ";
+    where.append("'").append(ToString(s)).append("'");
+  }
+  return where.append(")");
+}
+
+// The writer connection's page cache, in KiB. SQLite's default (2 MiB) holds little more than
+// the B-trees' upper levels: with 1M SKUs every batch then reads stock_levels leaves back from the
+// OS and spills dirty pages to the WAL before COMMIT (intake at 1M SKUs, measured: 46-48k lines/s
+// with 2 MiB, 50-51k with 32 MiB; 64 and 256 MiB add nothing). 32 MiB holds stock_levels of 1M
+// SKUs (~26 MiB); it counts against the 1 GiB memory budget, which the engine at 1M SKUs + 1M open
+// lines already fills to ~930 MiB. Load reads through the read connection, so the cache holds only
+// what commits touch.
+constexpr int kWriterCacheKiB = 32 * 1024;
+
+// WAL checkpoints (see WalCheckpointer): in the background once the WAL holds 16 MiB (4 KiB
+// pages); the writer checkpoints the rest itself when it reaches 64 MiB, which bounds the file.
+constexpr int kCheckpointStartFrames = 4'096;
+constexpr int kCheckpointLimitFrames = 16'384;
 
 }  // namespace
 
+// Rows written per touched row are RowBatches (several rows per execution); the rare ones
+// single statements.
 struct SqliteStore::Statements {
-  Statement insert_event, upsert_product, upsert_location, insert_channel, upsert_level, insert_movement,
-      insert_order, update_order, insert_line, update_line, delete_allocations, insert_allocation, insert_reply,
-      find_reply, begin, commit, rollback;
+  RowBatch insert_event, insert_movement, upsert_product, insert_order, update_order, insert_line, update_line,
+      upsert_allocation, upsert_level;
+  Statement upsert_location, insert_channel, delete_allocation, insert_reply, find_reply, begin, commit, rollback;
 };
 
 int SqliteStore::SchemaVersion() { return kSchemaVersion; }
@@ -170,6 +195,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
   store->db_ = std::move(db.value());
   if (access == Access::kWriter) {
     BELOFTE_RETURN_IF_ERROR(store->Migrate());
+    BELOFTE_RETURN_IF_ERROR(store->db_->Exec("PRAGMA cache_size=-" + std::to_string(kWriterCacheKiB)));
+    auto checkpointer =
+        WalCheckpointer::Start(path, *store->db_, kCheckpointStartFrames, kCheckpointLimitFrames);
+    if (!checkpointer.ok()) return checkpointer.take_error();
+    store->checkpointer_ = std::move(checkpointer.value());
     store->PrepareStatements();
   } else {
     auto v = store->db_->Prepare("SELECT max(version) FROM schema_migrations");
@@ -184,6 +214,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, 
 }
 
 SqliteStore::~SqliteStore() {
+  checkpointer_.reset();
   st_.reset();
   read_db_.reset();
   db_.reset();
@@ -220,34 +251,47 @@ Status SqliteStore::Migrate() {
 void SqliteStore::PrepareStatements() {
   st_ = std::make_unique<Statements>();
   Database& d = *db_;
-  st_->insert_event = d.MustPrepare("INSERT INTO events(seq, at, type, order_id, sku, payload) VALUES (?,?,?,?,?,?)");
-  st_->upsert_product = d.MustPrepare(
-      "INSERT INTO products(sku, name, price_cents, price_currency, cost_cents, cost_currency, backorder_policy, "
-      "max_units, max_wait_days, release_date) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(sku) DO UPDATE SET "
-      "name=excluded.name, price_cents=excluded.price_cents, price_currency=excluded.price_currency, "
-      "cost_cents=excluded.cost_cents, cost_currency=excluded.cost_currency, "
+  st_->insert_event = RowBatch(d, "INSERT OR ROLLBACK INTO events(seq, at, type, order_id, sku, payload) VALUES ", 6, "");
+  st_->insert_movement = RowBatch(
+      d, "INSERT OR ROLLBACK INTO stock_movements(id, sku, location, kind, quantity, reason, reference, at, event_seq) VALUES ",
+      9, "");
+  st_->upsert_product = RowBatch(
+      d,
+      "INSERT OR ROLLBACK INTO products(sku, name, price_cents, price_currency, cost_cents, cost_currency, backorder_policy, "
+      "max_units, max_wait_days, release_date) VALUES ",
+      10,
+      " ON CONFLICT(sku) DO UPDATE SET name=excluded.name, price_cents=excluded.price_cents, "
+      "price_currency=excluded.price_currency, cost_cents=excluded.cost_cents, cost_currency=excluded.cost_currency, "
       "backorder_policy=excluded.backorder_policy, max_units=excluded.max_units, "
       "max_wait_days=excluded.max_wait_days, release_date=excluded.release_date");
+  st_->insert_order = RowBatch(
+      d,
+      "INSERT OR ROLLBACK INTO orders(id, channel, external_id, status, payment, ship_policy, placed_at, placed_at_us, "
+      "customer_email, customer_name, customer_language, status_token) VALUES ",
+      12, "");
+  // Rewrites a row only when its status or payment changed: an unchanged order stays off the WAL.
+  st_->update_order = RowBatch(d, "UPDATE OR ROLLBACK orders SET status = v.column2, payment = v.column3 FROM (VALUES ", 3,
+                               ") AS v WHERE orders.id = v.column1 AND "
+                               "(orders.status != v.column2 OR orders.payment != v.column3)");
+  st_->insert_line = RowBatch(
+      d,
+      "INSERT OR ROLLBACK INTO order_lines(id, order_id, sku, quantity, unit_price_cents, currency, allocated, backordered, "
+      "shipped, cancelled, priority) VALUES ",
+      11, "");
+  st_->update_line = RowBatch(
+      d,
+      "UPDATE OR ROLLBACK order_lines SET allocated = v.column2, backordered = v.column3, shipped = v.column4, "
+      "cancelled = v.column5, priority = v.column6 FROM (VALUES ",
+      6, ") AS v WHERE order_lines.id = v.column1");
+  st_->upsert_allocation = RowBatch(d, "INSERT OR ROLLBACK INTO line_allocations(line_id, location, quantity) VALUES ", 3,
+                                    " ON CONFLICT(line_id, location) DO UPDATE SET quantity=excluded.quantity");
+  st_->upsert_level = RowBatch(d, "INSERT OR ROLLBACK INTO stock_levels(sku, location, on_hand, allocated) VALUES ", 4,
+                               " ON CONFLICT(sku, location) DO UPDATE SET on_hand=excluded.on_hand, "
+                               "allocated=excluded.allocated");
   st_->upsert_location = d.MustPrepare(
       "INSERT INTO locations(idx, code, name) VALUES (?,?,?) ON CONFLICT(idx) DO UPDATE SET name=excluded.name");
   st_->insert_channel = d.MustPrepare("INSERT OR REPLACE INTO channels(code, kind) VALUES (?,?)");
-  st_->upsert_level = d.MustPrepare(
-      "INSERT INTO stock_levels(sku, location, on_hand, allocated) VALUES (?,?,?,?) ON CONFLICT(sku, location) DO "
-      "UPDATE SET on_hand=excluded.on_hand, allocated=excluded.allocated");
-  st_->insert_movement = d.MustPrepare(
-      "INSERT INTO stock_movements(id, sku, location, kind, quantity, reason, reference, at, event_seq) VALUES "
-      "(?,?,?,?,?,?,?,?,?)");
-  st_->insert_order = d.MustPrepare(
-      "INSERT INTO orders(id, channel, external_id, status, payment, ship_policy, placed_at, placed_at_us, "
-      "customer_email, customer_name, customer_language, status_token) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-  st_->update_order = d.MustPrepare("UPDATE orders SET status=?, payment=? WHERE id=?");
-  st_->insert_line = d.MustPrepare(
-      "INSERT INTO order_lines(id, order_id, sku, quantity, unit_price_cents, currency, allocated, backordered, "
-      "shipped, cancelled, priority) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-  st_->update_line = d.MustPrepare(
-      "UPDATE order_lines SET allocated=?, backordered=?, shipped=?, cancelled=?, priority=? WHERE id=?");
-  st_->delete_allocations = d.MustPrepare("DELETE FROM line_allocations WHERE line_id=?");
-  st_->insert_allocation = d.MustPrepare("INSERT INTO line_allocations(line_id, location, quantity) VALUES (?,?,?)");
+  st_->delete_allocation = d.MustPrepare("DELETE FROM line_allocations WHERE line_id=? AND location=?");
   st_->insert_reply = d.MustPrepare(
       "INSERT INTO idempotency_keys(key, fingerprint, status, body, event_seq) VALUES (?,?,?,?,?)");
   st_->find_reply = d.MustPrepare("SELECT fingerprint, status, body FROM idempotency_keys WHERE key = ?");
@@ -258,54 +302,95 @@ void SqliteStore::PrepareStatements() {
 
 namespace {
 
-// What a batch touched, so each row is written once with its final value.
+template <typename T>
+void SortUnique(std::vector<T>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+// What a batch touched, so each row is written once with its final value. Pointers point into
+// the batch's events, which outlive the commit. Normalise() sorts and deduplicates, so rows are
+// then visited in key order, page after page.
 struct Touched {
-  std::vector<const Event*> new_orders;
-  std::set<OrderId> orders;
-  std::set<LineId> lines;
-  std::set<std::pair<std::string, LocationIndex>> levels;
-  std::set<std::string> products;
-  std::set<LocationIndex> locations;
-  std::set<std::string> channels;
+  std::vector<const Event*> movements;  // the StockMoved events
+  std::vector<OrderId> new_orders;      // ascending: ids are handed out in event order
+  std::vector<OrderId> orders;
+  std::vector<std::pair<LineId, OrderId>> lines;
+  // A line's allocation at a location; every such line is in `lines` too.
+  std::vector<std::pair<LineId, LocationIndex>> allocations;
+  std::vector<std::pair<const std::string*, LocationIndex>> levels;
+  std::vector<const std::string*> products;
+  std::vector<LocationIndex> locations;
+  std::vector<const std::string*> channels;
 
   void Note(const Event& event) {
     std::visit(
         [&](const auto& e) {
           using T = std::decay_t<decltype(e)>;
           if constexpr (std::is_same_v<T, ProductUpserted>) {
-            products.insert(e.product.sku);
+            products.push_back(&e.product.sku);
           } else if constexpr (std::is_same_v<T, LocationUpserted>) {
-            locations.insert(e.location.index);
+            locations.push_back(e.location.index);
           } else if constexpr (std::is_same_v<T, ChannelCreated>) {
-            channels.insert(e.code);
+            channels.push_back(&e.code);
           } else if constexpr (std::is_same_v<T, OrderPlaced>) {
-            new_orders.push_back(&event);
+            new_orders.push_back(e.order.id);
             for (const auto& l : e.order.lines) {
-              for (const auto& a : l.allocations) levels.emplace(l.sku, a.location);
+              for (const auto& a : l.allocations) levels.emplace_back(&l.sku, a.location);
             }
           } else if constexpr (std::is_same_v<T, StockMoved>) {
-            levels.emplace(e.movement.sku, e.movement.location);
+            movements.push_back(&event);
+            levels.emplace_back(&e.movement.sku, e.movement.location);
           } else if constexpr (std::is_same_v<T, AllocationMoved>) {
-            orders.insert(e.order);
-            lines.insert(e.line);
-            levels.emplace(e.sku, e.from);
-            levels.emplace(e.sku, e.to);
+            LineChanged(e.order, e.line);
+            AllocationChanged(e.line, e.sku, e.from);
+            AllocationChanged(e.line, e.sku, e.to);
           } else if constexpr (std::is_same_v<T, LineCancelled>) {
-            orders.insert(e.order);
-            lines.insert(e.line);
-            for (const auto& a : e.from_allocations) levels.emplace(e.sku, a.location);
+            LineChanged(e.order, e.line);
+            for (const auto& a : e.from_allocations) AllocationChanged(e.line, e.sku, a.location);
           } else if constexpr (std::is_same_v<T, BackorderFilled> || std::is_same_v<T, AllocationReturned> ||
                                std::is_same_v<T, LineShipped>) {
-            orders.insert(e.order);
-            lines.insert(e.line);
-            levels.emplace(e.sku, e.location);
+            LineChanged(e.order, e.line);
+            AllocationChanged(e.line, e.sku, e.location);
           } else if constexpr (std::is_same_v<T, PaymentChanged>) {
-            orders.insert(e.order);
+            orders.push_back(e.order);
           } else if constexpr (std::is_same_v<T, LinePrioritySet>) {
-            lines.insert(e.line);
+            lines.emplace_back(e.line, e.order);
           }
         },
         event.body);
+  }
+
+  void Normalise() {
+    SortUnique(orders);
+    SortUnique(lines);
+    SortUnique(allocations);
+    const auto by_value = [](const auto& a, const auto& b) {
+      return std::tie(*a.first, a.second) < std::tie(*b.first, b.second);
+    };
+    const auto same_value = [](const auto& a, const auto& b) { return *a.first == *b.first && a.second == b.second; };
+    std::sort(levels.begin(), levels.end(), by_value);
+    levels.erase(std::unique(levels.begin(), levels.end(), same_value), levels.end());
+    const auto deref_less = [](const std::string* a, const std::string* b) { return *a < *b; };
+    const auto deref_equal = [](const std::string* a, const std::string* b) { return *a == *b; };
+    std::sort(products.begin(), products.end(), deref_less);
+    products.erase(std::unique(products.begin(), products.end(), deref_equal), products.end());
+    std::sort(channels.begin(), channels.end(), deref_less);
+    channels.erase(std::unique(channels.begin(), channels.end(), deref_equal), channels.end());
+    SortUnique(locations);
+  }
+
+  bool IsNew(OrderId id) const { return std::binary_search(new_orders.begin(), new_orders.end(), id); }
+
+ private:
+  // A line changed: its row, and its order's row (the status derives from the lines).
+  void LineChanged(OrderId order, LineId line) {
+    orders.push_back(order);
+    lines.emplace_back(line, order);
+  }
+  void AllocationChanged(LineId line, const std::string& sku, LocationIndex location) {
+    allocations.emplace_back(line, location);
+    levels.emplace_back(&sku, location);
   }
 };
 
@@ -324,18 +409,19 @@ OrderId EventOrder(const EventBody& body) {
       body);
 }
 
-std::string EventSku(const EventBody& body) {
+// The SKU an event is about, or null.
+const std::string* EventSku(const EventBody& body) {
   return std::visit(
-      [](const auto& e) -> std::string {
+      [](const auto& e) -> const std::string* {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, ProductUpserted>) {
-          return e.product.sku;
+          return &e.product.sku;
         } else if constexpr (std::is_same_v<T, StockMoved>) {
-          return e.movement.sku;
+          return &e.movement.sku;
         } else if constexpr (requires { e.sku; }) {
-          return e.sku;
+          return &e.sku;
         } else {
-          return {};
+          return nullptr;
         }
       },
       body);
@@ -348,137 +434,173 @@ Status SqliteStore::Commit(const std::vector<Event>& events, const std::vector<a
   if (events.empty() && replies.empty()) return Ok();
   Statements& s = *st_;
   BELOFTE_RETURN_IF_ERROR(s.begin.Run());
-  auto fail = [&](Status st) {
-    (void)s.rollback.Run();
-    return st;
-  };
-  auto run = [](Statement& stmt) { return stmt.Run(); };
+  Status st = WriteBatch(events, replies, state);
+  if (st.ok()) st = s.commit.Run();
+  if (!st.ok()) (void)s.rollback.Run();
+  return st;
+}
+
+Status SqliteStore::WriteBatch(const std::vector<Event>& events, const std::vector<app::KeyedReply>& replies,
+                               const ShopState& state) {
+  Statements& s = *st_;
   const auto& loc_code = [&state](LocationIndex i) -> const std::string& { return state.locations.at(i).code; };
+  const auto id = [](uint64_t v) { return static_cast<int64_t>(v); };
 
   Touched touched;
-  for (const Event& e : events) {
-    touched.Note(e);
-    OrderId order = EventOrder(e.body);
-    std::string sku = EventSku(e.body);
-    s.insert_event.Bind(1, static_cast<int64_t>(e.seq))
-        .Bind(2, e.at.ToString())
-        .Bind(3, EventType(e.body))
-        .Bind(4, order ? std::optional<int64_t>(static_cast<int64_t>(order)) : std::nullopt)
-        .Bind(5, sku.empty() ? std::nullopt : std::optional<std::string>(sku))
-        .Bind(6, EncodeEventPayload(e.body));
-    if (auto st = run(s.insert_event); !st.ok()) return fail(st);
-    if (const auto* moved = std::get_if<StockMoved>(&e.body)) {
-      const StockMovement& m = moved->movement;
-      s.insert_movement.Bind(1, static_cast<int64_t>(m.id))
-          .Bind(2, m.sku)
-          .Bind(3, loc_code(m.location))
-          .Bind(4, ToString(m.kind))
-          .Bind(5, m.quantity.units())
-          .Bind(6, m.reason)
-          .Bind(7, m.reference)
-          .Bind(8, m.at.ToString())
-          .Bind(9, static_cast<int64_t>(e.seq));
-      if (auto st = run(s.insert_movement); !st.ok()) return fail(st);
-    }
-  }
+  for (const Event& e : events) touched.Note(e);
+  touched.Normalise();
+
+  std::string& payload = payload_buffer_;
+  BELOFTE_RETURN_IF_ERROR(s.insert_event.Run(events.size(), [&](Statement& st, int p, size_t i) {
+    const Event& e = events[i];
+    const OrderId order = EventOrder(e.body);
+    const std::string* sku = EventSku(e.body);
+    payload.clear();
+    AppendEventPayload(e.body, &payload);
+    st.Bind(p + 1, id(e.seq))
+        .Bind(p + 2, e.at.ToString())
+        .Bind(p + 3, EventType(e.body))
+        .Bind(p + 4, order ? std::optional<int64_t>(id(order)) : std::nullopt)
+        .Bind(p + 5, sku ? std::optional<std::string_view>(*sku) : std::nullopt)
+        .Bind(p + 6, payload);
+  }));
+  BELOFTE_RETURN_IF_ERROR(s.insert_movement.Run(touched.movements.size(), [&](Statement& st, int p, size_t i) {
+    const Event& e = *touched.movements[i];
+    const StockMovement& m = std::get<StockMoved>(e.body).movement;
+    st.Bind(p + 1, id(m.id))
+        .Bind(p + 2, m.sku)
+        .Bind(p + 3, loc_code(m.location))
+        .Bind(p + 4, ToString(m.kind))
+        .Bind(p + 5, m.quantity.units())
+        .Bind(p + 6, m.reason)
+        .Bind(p + 7, m.reference)
+        .Bind(p + 8, m.at.ToString())
+        .Bind(p + 9, id(e.seq));
+  }));
 
   for (LocationIndex i : touched.locations) {
     const Location& l = state.locations.at(i);
     s.upsert_location.Bind(1, static_cast<int64_t>(l.index)).Bind(2, l.code).Bind(3, l.name);
-    if (auto st = run(s.upsert_location); !st.ok()) return fail(st);
+    BELOFTE_RETURN_IF_ERROR(s.upsert_location.Run());
   }
-  for (const auto& code : touched.channels) {
-    s.insert_channel.Bind(1, code).Bind(2, state.channels.at(code));
-    if (auto st = run(s.insert_channel); !st.ok()) return fail(st);
+  for (const std::string* code : touched.channels) {
+    s.insert_channel.Bind(1, *code).Bind(2, state.channels.at(*code));
+    BELOFTE_RETURN_IF_ERROR(s.insert_channel.Run());
   }
-  for (const auto& code : touched.products) {
-    const Product& p = state.skus.at(code).product;
-    const BackorderPolicy& b = p.backorder;
-    s.upsert_product.Bind(1, p.sku)
-        .Bind(2, p.name)
-        .Bind(3, p.price.cents())
-        .Bind(4, p.price.currency())
-        .Bind(5, p.cost.cents())
-        .Bind(6, p.cost.currency())
-        .Bind(7, ToString(b.kind))
-        .Bind(8, b.max_units ? std::optional<int64_t>(b.max_units->units()) : std::nullopt)
-        .Bind(9, b.max_wait_days ? std::optional<int64_t>(*b.max_wait_days) : std::nullopt)
-        .Bind(10, b.release_date ? std::optional<std::string>(b.release_date->ToString()) : std::nullopt);
-    if (auto st = run(s.upsert_product); !st.ok()) return fail(st);
-  }
+  BELOFTE_RETURN_IF_ERROR(s.upsert_product.Run(touched.products.size(), [&](Statement& st, int p, size_t i) {
+    const Product& product = state.skus.at(*touched.products[i]).product;
+    const BackorderPolicy& b = product.backorder;
+    st.Bind(p + 1, product.sku)
+        .Bind(p + 2, product.name)
+        .Bind(p + 3, product.price.cents())
+        .Bind(p + 4, product.price.currency())
+        .Bind(p + 5, product.cost.cents())
+        .Bind(p + 6, product.cost.currency())
+        .Bind(p + 7, ToString(b.kind))
+        .Bind(p + 8, b.max_units ? std::optional<int64_t>(b.max_units->units()) : std::nullopt)
+        .Bind(p + 9, b.max_wait_days ? std::optional<int64_t>(*b.max_wait_days) : std::nullopt)
+        .Bind(p + 10, b.release_date ? std::optional<std::string>(b.release_date->ToString()) : std::nullopt);
+  }));
 
-  auto write_allocations = [&](const OrderLine& line) -> Status {
-    for (const auto& a : line.allocations) {
-      s.insert_allocation.Bind(1, static_cast<int64_t>(line.id)).Bind(2, loc_code(a.location)).Bind(3, a.quantity.units());
-      BELOFTE_RETURN_IF_ERROR(run(s.insert_allocation));
-    }
-    return Ok();
+  // Orders placed in this batch: their rows as they are now, with lines and allocations.
+  std::vector<const Order*> new_orders;
+  std::vector<std::pair<OrderId, const OrderLine*>> new_lines;
+  new_orders.reserve(touched.new_orders.size());
+  for (OrderId order_id : touched.new_orders) {
+    new_orders.push_back(&state.orders.at(order_id));
+    for (const OrderLine& line : new_orders.back()->lines) new_lines.emplace_back(order_id, &line);
+  }
+  BELOFTE_RETURN_IF_ERROR(s.insert_order.Run(new_orders.size(), [&](Statement& st, int p, size_t i) {
+    const Order& order = *new_orders[i];
+    st.Bind(p + 1, id(order.id))
+        .Bind(p + 2, order.channel)
+        .Bind(p + 3, order.external_id)
+        .Bind(p + 4, ToString(DeriveStatus(order)))
+        .Bind(p + 5, ToString(order.payment))
+        .Bind(p + 6, ToString(order.ship_policy))
+        .Bind(p + 7, order.placed_at.ToString())
+        .Bind(p + 8, order.placed_at.micros())
+        .Bind(p + 9, order.customer.email)
+        .Bind(p + 10, order.customer.name)
+        .Bind(p + 11, order.customer.language)
+        .Bind(p + 12, order.status_token);
+  }));
+  BELOFTE_RETURN_IF_ERROR(s.insert_line.Run(new_lines.size(), [&](Statement& st, int p, size_t i) {
+    const auto [order_id, line_ptr] = new_lines[i];
+    const OrderLine& line = *line_ptr;
+    st.Bind(p + 1, id(line.id))
+        .Bind(p + 2, id(order_id))
+        .Bind(p + 3, line.sku)
+        .Bind(p + 4, line.quantity.units())
+        .Bind(p + 5, line.unit_price.cents())
+        .Bind(p + 6, line.unit_price.currency())
+        .Bind(p + 7, line.allocated().units())
+        .Bind(p + 8, line.backordered.units())
+        .Bind(p + 9, line.shipped.units())
+        .Bind(p + 10, line.cancelled.units())
+        .Bind(p + 11, int64_t{line.priority});
+  }));
+
+  // Lines of earlier orders: the row, and each (line, location) whose allocation changed, upserted
+  // with what is allocated there now or deleted.
+  struct AllocationRow {
+    LineId line;
+    LocationIndex location;
+    Quantity quantity;
   };
-  std::set<OrderId> inserted;
-  for (const Event* e : touched.new_orders) {
-    const Order& order = state.orders.at(std::get<OrderPlaced>(e->body).order.id);
-    inserted.insert(order.id);
-    s.insert_order.Bind(1, static_cast<int64_t>(order.id))
-        .Bind(2, order.channel)
-        .Bind(3, order.external_id)
-        .Bind(4, ToString(DeriveStatus(order)))
-        .Bind(5, ToString(order.payment))
-        .Bind(6, ToString(order.ship_policy))
-        .Bind(7, order.placed_at.ToString())
-        .Bind(8, order.placed_at.micros())
-        .Bind(9, order.customer.email)
-        .Bind(10, order.customer.name)
-        .Bind(11, order.customer.language)
-        .Bind(12, order.status_token);
-    if (auto st = run(s.insert_order); !st.ok()) return fail(st);
-    for (const auto& line : order.lines) {
-      s.insert_line.Bind(1, static_cast<int64_t>(line.id))
-          .Bind(2, static_cast<int64_t>(order.id))
-          .Bind(3, line.sku)
-          .Bind(4, line.quantity.units())
-          .Bind(5, line.unit_price.cents())
-          .Bind(6, line.unit_price.currency())
-          .Bind(7, line.allocated().units())
-          .Bind(8, line.backordered.units())
-          .Bind(9, line.shipped.units())
-          .Bind(10, line.cancelled.units())
-          .Bind(11, int64_t{line.priority});
-      if (auto st = run(s.insert_line); !st.ok()) return fail(st);
-      if (auto st = write_allocations(line); !st.ok()) return fail(st);
+  std::vector<AllocationRow> allocations;
+  for (const auto& [order_id, line] : new_lines) {
+    for (const Allocation& a : line->allocations) allocations.push_back({line->id, a.location, a.quantity});
+  }
+  std::vector<const OrderLine*> changed_lines;
+  auto touched_allocation = touched.allocations.begin();
+  for (const auto& [line_id, order_id] : touched.lines) {
+    const bool is_new = touched.IsNew(order_id);
+    const OrderLine* line = is_new ? nullptr : state.FindLine(line_id).second;
+    if (line) changed_lines.push_back(line);
+    for (; touched_allocation != touched.allocations.end() && touched_allocation->first == line_id; ++touched_allocation) {
+      if (is_new) continue;
+      const LocationIndex location = touched_allocation->second;
+      const Quantity q = line->AllocatedAt(location);
+      if (q.positive()) {
+        allocations.push_back({line_id, location, q});
+      } else {
+        s.delete_allocation.Bind(1, id(line_id)).Bind(2, loc_code(location));
+        BELOFTE_RETURN_IF_ERROR(s.delete_allocation.Run());
+      }
     }
   }
-  for (OrderId id : touched.orders) {
-    if (inserted.count(id)) continue;
-    const Order& order = state.orders.at(id);
-    s.update_order.Bind(1, ToString(DeriveStatus(order))).Bind(2, ToString(order.payment)).Bind(3, static_cast<int64_t>(id));
-    if (auto st = run(s.update_order); !st.ok()) return fail(st);
-  }
-  for (LineId id : touched.lines) {
-    const OrderId order_id = state.line_order.at(id);
-    if (inserted.count(order_id)) continue;
-    const OrderLine* line = state.FindLine(id).second;
-    s.update_line.Bind(1, line->allocated().units())
-        .Bind(2, line->backordered.units())
-        .Bind(3, line->shipped.units())
-        .Bind(4, line->cancelled.units())
-        .Bind(5, int64_t{line->priority})
-        .Bind(6, static_cast<int64_t>(id));
-    if (auto st = run(s.update_line); !st.ok()) return fail(st);
-    s.delete_allocations.Bind(1, static_cast<int64_t>(id));
-    if (auto st = run(s.delete_allocations); !st.ok()) return fail(st);
-    if (auto st = write_allocations(*line); !st.ok()) return fail(st);
-  }
-  for (const auto& [sku, loc] : touched.levels) {
-    StockLevel level = state.skus.at(sku).Level(loc);
-    s.upsert_level.Bind(1, sku).Bind(2, loc_code(loc)).Bind(3, level.on_hand.units()).Bind(4, level.allocated.units());
-    if (auto st = run(s.upsert_level); !st.ok()) return fail(st);
-  }
+  BELOFTE_RETURN_IF_ERROR(s.update_line.Run(changed_lines.size(), [&](Statement& st, int p, size_t i) {
+    const OrderLine& line = *changed_lines[i];
+    st.Bind(p + 1, id(line.id))
+        .Bind(p + 2, line.allocated().units())
+        .Bind(p + 3, line.backordered.units())
+        .Bind(p + 4, line.shipped.units())
+        .Bind(p + 5, line.cancelled.units())
+        .Bind(p + 6, int64_t{line.priority});
+  }));
+  BELOFTE_RETURN_IF_ERROR(s.upsert_allocation.Run(allocations.size(), [&](Statement& st, int p, size_t i) {
+    const AllocationRow& a = allocations[i];
+    st.Bind(p + 1, id(a.line)).Bind(p + 2, loc_code(a.location)).Bind(p + 3, a.quantity.units());
+  }));
+
+  // Earlier orders: status and payment (the statement skips rows where neither changed).
+  std::erase_if(touched.orders, [&touched](OrderId o) { return touched.IsNew(o); });
+  BELOFTE_RETURN_IF_ERROR(s.update_order.Run(touched.orders.size(), [&](Statement& st, int p, size_t i) {
+    const Order& order = state.orders.at(touched.orders[i]);
+    st.Bind(p + 1, id(order.id)).Bind(p + 2, ToString(DeriveStatus(order))).Bind(p + 3, ToString(order.payment));
+  }));
+  BELOFTE_RETURN_IF_ERROR(s.upsert_level.Run(touched.levels.size(), [&](Statement& st, int p, size_t i) {
+    const auto& [sku, location] = touched.levels[i];
+    const StockLevel level = state.skus.at(*sku).Level(location);
+    st.Bind(p + 1, *sku).Bind(p + 2, loc_code(location)).Bind(p + 3, level.on_hand.units()).Bind(
+        p + 4, level.allocated.units());
+  }));
   for (const auto& r : replies) {
     s.insert_reply.Bind(1, r.key).Bind(2, r.fingerprint).Bind(3, int64_t{r.status}).Bind(4, r.body).Bind(
-        5, static_cast<int64_t>(state.last_seq));
-    if (auto st = run(s.insert_reply); !st.ok()) return fail(st);
+        5, id(state.last_seq));
+    BELOFTE_RETURN_IF_ERROR(s.insert_reply.Run());
   }
-  if (auto st = s.commit.Run(); !st.ok()) return fail(st);
   return Ok();
 }
 
@@ -574,7 +696,9 @@ int64_t MaxOf(Database& db, const char* sql) {
 }  // namespace
 
 Status SqliteStore::Load(Engine& engine) {
-  Database& d = *db_;
+  // The read connection, so the writer's large page cache is not filled with the whole shop.
+  std::lock_guard lock(read_mu_);
+  Database& d = *read_db_;
   ShopState state;
   auto locations = ReadLocations(d, &state.locations);
   if (!locations.ok()) return locations.take_error();
@@ -586,6 +710,7 @@ Status SqliteStore::Load(Engine& engine) {
     BELOFTE_RETURN_IF_ERROR(st.status());
   }
   {
+    state.skus.reserve(static_cast<size_t>(MaxOf(d, "SELECT count(*) FROM products")));
     auto st = d.MustPrepare(
         "SELECT sku, name, price_cents, price_currency, cost_cents, cost_currency, backorder_policy, max_units, "
         "max_wait_days, release_date FROM products");
@@ -613,7 +738,7 @@ Status SqliteStore::Load(Engine& engine) {
     }
     BELOFTE_RETURN_IF_ERROR(st.status());
   }
-  BELOFTE_RETURN_IF_ERROR(ReadOrders(d, kOpenOrders, *locations, [&state](Order&& o) {
+  BELOFTE_RETURN_IF_ERROR(ReadOrders(d, OpenOrdersWhere(), *locations, [&state](Order&& o) {
     OrderId id = o.id;
     state.orders.emplace(id, std::move(o));
   }));

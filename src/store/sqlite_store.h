@@ -6,8 +6,13 @@
 // and recorded in `schema_migrations`; Open applies the missing ones. synchronous=FULL: a
 // committed transaction survives power loss and kill -9.
 //
+// Commit writes each touched row once, with its final value: new orders with their lines and
+// allocations, then per changed line one UPDATE and per changed (line, location) allocation one
+// upsert or delete; an order row is rewritten only when its status or payment changed. WAL
+// checkpoints run on a background thread (WalCheckpointer), not inside Commit.
+//
 // Ownership: a read-write SqliteStore holds an exclusive advisory lock on `<db>.lock`, so two
-// processes never write one shop. Reads of closed orders use a second connection.
+// processes never write one shop. Load and the reads of closed orders use a second connection.
 // Thread safety: Commit/Load/ReplayEvents from the writer thread only; FindOrder from any
 // thread (serialised internally).
 #pragma once
@@ -51,6 +56,9 @@ class SqliteStore final : public app::ShopStore, public app::ShopHistory {
   SqliteStore() = default;
   Status Migrate();
   void PrepareStatements();
+  // Commit's writes, inside its transaction.
+  Status WriteBatch(const std::vector<engine::Event>& events, const std::vector<app::KeyedReply>& replies,
+                    const engine::ShopState& state);
 
   std::string path_;
   int lock_fd_ = -1;
@@ -58,8 +66,11 @@ class SqliteStore final : public app::ShopStore, public app::ShopHistory {
   std::mutex read_mu_;
   std::unique_ptr<Database> read_db_;  // GUARDED_BY(read_mu_)
 
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // writer only
+
   struct Statements;
   std::unique_ptr<Statements> st_;
+  std::string payload_buffer_;  // reused by Commit for event payloads
 };
 
 }  // namespace belofte::store

@@ -10,10 +10,14 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
 #include "common/result.h"
+#include "domain/purchase_order.h"
+#include "domain/stock_movement.h"
+#include "domain/supplier.h"
 #include "engine/command.h"
 #include "engine/engine.h"
 #include "engine/event.h"
@@ -83,6 +87,25 @@ struct PriorityStep {
   int32_t priority = 0;
 };
 
+// A purchase order: a name bound by an accepted `po` command, or `id:<N>` (a raw engine id,
+// e.g. one that does not exist).
+struct PoRef {
+  std::string name;
+  std::optional<PurchaseOrderId> id;
+  std::string ToString() const { return id ? "id:" + std::to_string(*id) : name; }
+};
+
+struct PoCreateStep {
+  std::string name;
+  engine::CreatePurchaseOrder command;  // `at` set at run time
+};
+
+// send, confirm, move, receive-po, cancel-po: a command about one existing purchase order.
+struct PoCommandStep {
+  PoRef po;
+  std::function<Command(PurchaseOrderId)> make;
+};
+
 struct ExpectLine {
   LineRef line;
   std::optional<int64_t> allocated, backordered, shipped, cancelled, priority;
@@ -135,14 +158,80 @@ struct ExpectEvents {
   int64_t count = 0;
 };
 
+// One check of a purchase order line: `<sku>.<field>=<value>`.
+struct PoLineCheck {
+  std::string sku;
+  std::string field;  // quantity, received, outstanding, expected, promised, arrived, history
+  std::string value;  // as written; parsed when read (see ParseExpectPo)
+};
+
+struct ExpectPo {
+  PoRef po;
+  std::optional<PurchaseOrderStatus> status;
+  std::optional<std::string> supplier;
+  std::optional<std::optional<Date>> sent;  // nullopt inside: not sent
+  std::optional<int64_t> lines;
+  std::vector<PoLineCheck> checks;
+};
+
+struct ExpectMovements {
+  struct Entry {
+    std::string sku;
+    int64_t quantity = 0;
+    std::string location;  // code
+  };
+  std::vector<Entry> entries;  // empty: none
+  std::optional<MovementKind> kind;
+  std::optional<std::string> reference;  // `po:<name>` is resolved to `po:<id>` at run time
+};
+
+struct ExpectIncoming {
+  std::string sku;
+  int64_t units = 0;
+};
+
+struct ExpectOver {
+  std::vector<std::pair<std::string, int64_t>> entries;  // empty: none
+};
+
+struct ExpectDeliveries {
+  std::string supplier;
+  int64_t count = 0;
+  std::optional<int64_t> receipts;
+};
+
+struct ExpectDelivery {
+  std::string supplier;
+  int64_t index = 0;  // 1-based, oldest first; 0: the last one
+  std::optional<int64_t> delay, confirmed_delay, received, ordered;
+  std::optional<Date> promised, confirmed, arrived;
+  std::optional<std::optional<Date>> ordered_on;  // nullopt inside: none
+};
+
+struct ExpectPreferred {
+  std::string sku;
+  std::optional<std::string> supplier;  // nullopt: no supplier is preferred
+};
+
+struct ExpectTerms {
+  std::string supplier;
+  std::string sku;
+  std::optional<int64_t> cost_cents, moq, pack;
+  std::optional<std::optional<int64_t>> lead;  // nullopt inside: none (the supplier's applies)
+  std::optional<bool> preferred;
+};
+
 using Action = std::variant<SetClock, PlainCommand, OrderStep, PaymentStep, CancelStep, ShipStep, PriorityStep,
-                            ExpectLine, ExpectOrder, ExpectQueue, ExpectStock, ExpectLineReport, ExpectReady,
-                            ExpectShortage, ExpectSame, ExpectEvents>;
+                            PoCreateStep, PoCommandStep, ExpectLine, ExpectOrder, ExpectQueue, ExpectStock,
+                            ExpectLineReport, ExpectReady, ExpectShortage, ExpectSame, ExpectEvents, ExpectPo,
+                            ExpectIncoming, ExpectOver, ExpectMovements, ExpectDeliveries, ExpectDelivery, ExpectPreferred,
+                            ExpectTerms>;
 
 struct Step {
   int line = 0;
   Action action;
-  std::optional<std::string> expected_error;  // commands only: `=> error <code>`
+  std::optional<std::string> expected_error;  // commands only: `=> error <code> [<status>]`
+  std::optional<int> expected_status;         // the HTTP status of the error's kind, when given
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -486,6 +575,195 @@ Result<Action> ParsePriority(const Args& args) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Purchasing command parsers
+
+Result<Date> ParseDate(std::string_view text, std::string_view what) {
+  auto date = Date::Parse(text);
+  if (!date) return ParseError(std::string(what) + " must be a date YYYY-MM-DD, got '" + std::string(text) + "'");
+  return *date;
+}
+
+// A date, or `none`.
+Result<std::optional<Date>> ParseDateOrNone(std::string_view text, std::string_view what) {
+  if (text == "none") return std::optional<Date>();
+  auto date = ParseDate(text, what);
+  if (!date.ok()) return date.take_error();
+  return std::optional<Date>(*date);
+}
+
+Result<int32_t> ParseDays(std::string_view text, std::string_view what) {
+  auto days = ParseInt(text, what);
+  if (!days.ok()) return days.take_error();
+  if (*days < INT32_MIN || *days > INT32_MAX) return ParseError(std::string(what) + " does not fit 32 bits");
+  return static_cast<int32_t>(*days);
+}
+
+Result<PoRef> ParsePoRef(std::string_view text) {
+  constexpr std::string_view kIdPrefix = "id:";
+  if (text.substr(0, kIdPrefix.size()) == kIdPrefix) {
+    auto id = ParseInt(text.substr(kIdPrefix.size()), "a purchase order id");
+    if (!id.ok()) return id.take_error();
+    if (*id < 0) return ParseError("a purchase order id is not negative: '" + std::string(text) + "'");
+    return PoRef{"", static_cast<PurchaseOrderId>(*id)};
+  }
+  if (!ValidName(text)) {
+    return ParseError("'" + std::string(text) + "' is not a purchase order name (letters, digits, _ and -) or id:<N>");
+  }
+  return PoRef{std::string(text), std::nullopt};
+}
+
+// "<sku>@<date>", split at the last '@'.
+Result<engine::SkuDate> ParseSkuDate(std::string_view text) {
+  size_t at = text.rfind('@');
+  if (at == std::string_view::npos || at == 0) {
+    return ParseError("'" + std::string(text) + "' must have the form <sku>@YYYY-MM-DD");
+  }
+  auto date = ParseDate(text.substr(at + 1), "the date of " + std::string(text.substr(0, at)));
+  if (!date.ok()) return date.take_error();
+  return engine::SkuDate{std::string(text.substr(0, at)), *date};
+}
+
+Result<Money> ParseAmount(const std::string& text, std::string_view what) {
+  auto cents = Money::ParseCents(text);
+  if (!cents) return ParseError(std::string(what) + " must be a decimal amount like 12.95, got '" + text + "'");
+  return Money(*cents, "EUR");
+}
+
+Result<Action> ParseSupplier(Args args) {
+  BELOFTE_RETURN_IF_ERROR(
+      args.ExpectWords(1, 1, "supplier <code> [lead=<days>] [name=...] [email=...] [min_order=<amount>]"));
+  Supplier s;
+  s.code = args.words()[0];
+  s.name = args.Take("name").value_or(s.code);
+  s.email = args.Take("email").value_or("");
+  if (auto lead = args.Take("lead")) {
+    SCENARIO_ASSIGN(days, ParseDays(*lead, "lead"));
+    s.lead_time_days = days;
+  }
+  if (auto min_order = args.Take("min_order")) {
+    SCENARIO_ASSIGN(amount, ParseAmount(*min_order, "min_order"));
+    s.min_order_value = amount;
+  }
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(PlainCommand{engine::UpsertSupplier{s, Instant()}});
+}
+
+Result<Action> ParseTerms(Args args) {
+  const char* usage = "terms <supplier> <sku> [cost=9.95] [moq=N] [pack=N] [lead=<days>] [preferred]";
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 3, usage));
+  SupplierTerms t;
+  t.supplier = args.words()[0];
+  t.sku = args.words()[1];
+  if (args.words().size() == 3) {
+    if (args.words()[2] != "preferred") return ParseError("unknown terms flag '" + args.words()[2] + "' (preferred)");
+    t.preferred = true;
+  }
+  t.cost = Money(0, "EUR");
+  if (auto cost = args.Take("cost")) {
+    SCENARIO_ASSIGN(amount, ParseAmount(*cost, "cost"));
+    t.cost = amount;
+  }
+  SCENARIO_ASSIGN(moq, args.TakeInt("moq"));
+  if (moq) t.moq = Quantity(*moq);
+  SCENARIO_ASSIGN(pack, args.TakeInt("pack"));
+  if (pack) t.pack_size = Quantity(*pack);
+  if (auto lead = args.Take("lead")) {
+    SCENARIO_ASSIGN(days, ParseDays(*lead, "lead"));
+    t.lead_time_days = days;
+  }
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(PlainCommand{engine::UpsertSupplierTerms{t, Instant()}});
+}
+
+Result<Action> ParsePo(const std::vector<std::string>& tokens) {
+  const char* usage = "po <name> <supplier> : <sku>*<qty>[@YYYY-MM-DD] ... (the ' : ' is required)";
+  auto colon = std::find(tokens.begin(), tokens.end(), ":");
+  if (colon == tokens.end()) return ParseError(std::string("usage: ") + usage);
+  Args args(std::vector<std::string>(tokens.begin(), colon));
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 2, usage));
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  PoCreateStep step;
+  SCENARIO_ASSIGN(name, ParseName(args.words()[0]));
+  step.name = name;
+  step.command.supplier = args.words()[1];
+  for (auto it = colon + 1; it != tokens.end(); ++it) {
+    std::string_view text = *it;
+    std::optional<Date> expected;
+    if (size_t at = text.rfind('@'); at != std::string_view::npos) {
+      SCENARIO_ASSIGN(date, ParseDate(text.substr(at + 1), "the expected date of " + std::string(text.substr(0, at))));
+      expected = date;
+      text = text.substr(0, at);
+    }
+    SCENARIO_ASSIGN(line, ParseStarred(text));
+    step.command.lines.push_back(engine::CreatePurchaseOrder::Line{line.first, Quantity(line.second), expected});
+  }
+  return Action(std::move(step));
+}
+
+Result<Action> ParseSend(const Args& args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, 1, "send <po>"));
+  SCENARIO_ASSIGN(po, ParsePoRef(args.words()[0]));
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(PoCommandStep{po, [](PurchaseOrderId id) -> Command { return engine::SendPurchaseOrder{id, Instant()}; }});
+}
+
+// confirm and move: `<verb> <po> [date=YYYY-MM-DD] [<sku>@YYYY-MM-DD ...]`.
+Result<Action> ParseDates(Args args, bool confirm) {
+  const char* usage = confirm ? "confirm <po> [date=YYYY-MM-DD] [<sku>@YYYY-MM-DD ...]"
+                              : "move <po> [date=YYYY-MM-DD] [<sku>@YYYY-MM-DD ...]";
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, SIZE_MAX, usage));
+  SCENARIO_ASSIGN(po, ParsePoRef(args.words()[0]));
+  std::optional<Date> all;
+  if (auto date = args.Take("date")) {
+    SCENARIO_ASSIGN(parsed, ParseDate(*date, "date"));
+    all = parsed;
+  }
+  std::vector<engine::SkuDate> lines;
+  for (size_t i = 1; i < args.words().size(); ++i) {
+    SCENARIO_ASSIGN(line, ParseSkuDate(args.words()[i]));
+    lines.push_back(line);
+  }
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  if (confirm) {
+    return Action(PoCommandStep{po, [all, lines](PurchaseOrderId id) -> Command {
+                                  return engine::ConfirmPurchaseOrder{id, all, lines, Instant()};
+                                }});
+  }
+  return Action(PoCommandStep{po, [all, lines](PurchaseOrderId id) -> Command {
+                                return engine::MovePurchaseOrderDate{id, all, lines, Instant()};
+                              }});
+}
+
+Result<Action> ParseReceivePo(const std::vector<std::string>& tokens) {
+  const char* usage = "receive-po <po> [location=main] : <sku>*<qty> ... (the ' : ' is required)";
+  auto colon = std::find(tokens.begin(), tokens.end(), ":");
+  if (colon == tokens.end()) return ParseError(std::string("usage: ") + usage);
+  Args args(std::vector<std::string>(tokens.begin(), colon));
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, 1, usage));
+  SCENARIO_ASSIGN(po, ParsePoRef(args.words()[0]));
+  std::string location = args.Take("location").value_or(kMainLocation);
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  std::vector<engine::SkuQuantity> lines;
+  for (auto it = colon + 1; it != tokens.end(); ++it) {
+    SCENARIO_ASSIGN(line, ParseStarred(*it));
+    lines.push_back(engine::SkuQuantity{line.first, Quantity(line.second)});
+  }
+  return Action(PoCommandStep{po, [location, lines](PurchaseOrderId id) -> Command {
+                                return engine::ReceivePurchaseOrder{id, location, lines, Instant()};
+                              }});
+}
+
+Result<Action> ParseCancelPo(Args args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, 1, "cancel-po <po> [reason=...]"));
+  SCENARIO_ASSIGN(po, ParsePoRef(args.words()[0]));
+  std::string reason = args.Take("reason").value_or("");
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(PoCommandStep{po, [reason](PurchaseOrderId id) -> Command {
+                                return engine::CancelPurchaseOrder{id, reason, Instant()};
+                              }});
+}
+
+// ---------------------------------------------------------------------------------------------
 // Expectation parsers
 
 Result<Action> ParseExpectLine(Args args) {
@@ -632,6 +910,204 @@ Result<Action> ParseExpectEvents(const Args& args) {
   return Action(ExpectEvents{count});
 }
 
+// `expect po <po> [status=...] [supplier=<code>] [sent=YYYY-MM-DD|none] [lines=N]
+// [<sku>.<field>=<value> ...]`. Line values are normalised here to the form the runner renders
+// the actual value in, so the run compares strings.
+Result<Action> ParseExpectPo(Args args) {
+  const char* usage =
+      "expect po <po> [status=...] [supplier=...] [sent=YYYY-MM-DD|none] [lines=N] [<sku>.received=N] "
+      "[<sku>.expected=YYYY-MM-DD] [<sku>.promised=YYYY-MM-DD|none] ...";
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, 1, usage));
+  ExpectPo e;
+  SCENARIO_ASSIGN(po, ParsePoRef(args.words()[0]));
+  e.po = po;
+  if (auto status = args.Take("status")) {
+    e.status = ParsePurchaseOrderStatus(*status);
+    if (!e.status) return ParseError("unknown purchase order status '" + *status + "'");
+  }
+  e.supplier = args.Take("supplier");
+  if (auto sent = args.Take("sent")) {
+    SCENARIO_ASSIGN(date, ParseDateOrNone(*sent, "sent"));
+    e.sent = date;
+  }
+  SCENARIO_ASSIGN(lines, args.TakeInt("lines"));
+  e.lines = lines;
+  for (const auto& [key, value] : args.options()) {
+    size_t dot = key.rfind('.');
+    if (dot == std::string::npos || dot == 0) continue;
+    args.Take(key);
+    PoLineCheck check{key.substr(0, dot), key.substr(dot + 1), ""};
+    if (check.field == "quantity" || check.field == "received" || check.field == "outstanding") {
+      SCENARIO_ASSIGN(n, ParseInt(value, key));
+      check.value = std::to_string(n);
+    } else if (check.field == "expected") {
+      SCENARIO_ASSIGN(date, ParseDate(value, key));
+      check.value = date.ToString();
+    } else if (check.field == "promised" || check.field == "arrived") {
+      SCENARIO_ASSIGN(date, ParseDateOrNone(value, key));
+      check.value = date ? date->ToString() : "none";
+    } else if (check.field == "history") {
+      // <reason>:<date>,<reason>:<date>,...
+      std::string_view rest = value;
+      while (!rest.empty()) {
+        size_t comma = rest.find(',');
+        std::string_view item = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        size_t colon = item.find(':');
+        if (colon == std::string_view::npos || colon == 0) {
+          return ParseError(key + " is a list <reason>:<date>,... got '" + value + "'");
+        }
+        SCENARIO_ASSIGN(date, ParseDate(item.substr(colon + 1), key));
+        check.value += (check.value.empty() ? "" : ",") + std::string(item.substr(0, colon)) + ":" + date.ToString();
+      }
+      if (check.value.empty()) return ParseError(key + " needs at least one <reason>:<date>");
+    } else {
+      return ParseError("unknown purchase order line field '" + check.field +
+                        "' (quantity, received, outstanding, expected, promised, arrived, history)");
+    }
+    e.checks.push_back(std::move(check));
+  }
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  if (args.options().empty()) return ParseError("expect po needs at least one of status=, <sku>.received=, ...");
+  return Action(std::move(e));
+}
+
+Result<Action> ParseExpectMovements(Args args) {
+  const char* usage = "expect movements <sku>=<qty>[@<location>] ... [kind=receipt|...] [ref=<text>] | "
+                      "expect movements none";
+  bool none = args.words().size() == 1 && args.words()[0] == "none";
+  if (!args.words().empty() && !none) return ParseError(std::string("usage: ") + usage);
+  ExpectMovements e;
+  if (auto kind = args.Take("kind")) {
+    e.kind = ParseMovementKind(*kind);
+    if (!e.kind) return ParseError("unknown movement kind '" + *kind + "'");
+  }
+  e.reference = args.Take("ref");
+  for (const auto& [key, value] : args.options()) {
+    if (key == "kind" || key == "ref") continue;
+    args.Take(key);
+    ExpectMovements::Entry entry{key, 0, kMainLocation};
+    std::string_view quantity = value;
+    if (size_t at = quantity.find('@'); at != std::string_view::npos) {
+      entry.location = std::string(quantity.substr(at + 1));
+      quantity = quantity.substr(0, at);
+    }
+    SCENARIO_ASSIGN(units, ParseInt(quantity, "the moved units of " + key));
+    entry.quantity = units;
+    e.entries.push_back(std::move(entry));
+  }
+  if (none == !e.entries.empty()) return ParseError(std::string("usage: ") + usage);
+  if (none && (e.kind || e.reference)) return ParseError(std::string("usage: ") + usage);
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(std::move(e));
+}
+
+Result<Action> ParseExpectIncoming(const Args& args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 2, "expect incoming <sku> <N>"));
+  SCENARIO_ASSIGN(units, ParseInt(args.words()[1], "the incoming units"));
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(ExpectIncoming{args.words()[0], units});
+}
+
+Result<Action> ParseExpectOver(Args args) {
+  const char* usage = "expect over <sku>=<N> ... | expect over none";
+  bool none = args.words().size() == 1 && args.words()[0] == "none";
+  if (!args.words().empty() && !none) return ParseError(std::string("usage: ") + usage);
+  ExpectOver e;
+  for (const auto& [key, value] : args.options()) {
+    args.Take(key);
+    SCENARIO_ASSIGN(units, ParseInt(value, "the over-received units of " + key));
+    e.entries.emplace_back(key, units);
+  }
+  if (none == !e.entries.empty()) return ParseError(std::string("usage: ") + usage);
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(std::move(e));
+}
+
+Result<Action> ParseExpectDeliveries(Args args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 2, "expect deliveries <supplier> <n> [receipts=N]"));
+  SCENARIO_ASSIGN(count, ParseInt(args.words()[1], "the number of deliveries"));
+  SCENARIO_ASSIGN(receipts, args.TakeInt("receipts"));
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(ExpectDeliveries{args.words()[0], count, receipts});
+}
+
+Result<Action> ParseExpectDelivery(Args args) {
+  const char* usage =
+      "expect delivery <supplier> <i>|last [delay=<days>] [confirmed_delay=<days>] [received=N] [ordered=N] "
+      "[promised=YYYY-MM-DD] [confirmed=YYYY-MM-DD] [arrived=YYYY-MM-DD] [ordered_on=YYYY-MM-DD|none]";
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 2, usage));
+  ExpectDelivery e;
+  e.supplier = args.words()[0];
+  if (args.words()[1] != "last") {
+    SCENARIO_ASSIGN(index, ParseInt(args.words()[1], "the delivery number"));
+    if (index < 1) return ParseError("delivery numbers start at 1 (or use 'last')");
+    e.index = index;
+  }
+  SCENARIO_ASSIGN(delay, args.TakeInt("delay"));
+  SCENARIO_ASSIGN(confirmed_delay, args.TakeInt("confirmed_delay"));
+  SCENARIO_ASSIGN(received, args.TakeInt("received"));
+  SCENARIO_ASSIGN(ordered, args.TakeInt("ordered"));
+  e.delay = delay;
+  e.confirmed_delay = confirmed_delay;
+  e.received = received;
+  e.ordered = ordered;
+  for (auto [key, field] : {std::pair{"promised", &e.promised}, std::pair{"confirmed", &e.confirmed},
+                            std::pair{"arrived", &e.arrived}}) {
+    if (auto text = args.Take(key)) {
+      SCENARIO_ASSIGN(date, ParseDate(*text, key));
+      *field = date;
+    }
+  }
+  if (auto text = args.Take("ordered_on")) {
+    SCENARIO_ASSIGN(date, ParseDateOrNone(*text, "ordered_on"));
+    e.ordered_on = date;
+  }
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  if (args.options().empty()) return ParseError("expect delivery needs at least one of delay=, received=, ...");
+  return Action(std::move(e));
+}
+
+Result<Action> ParseExpectPreferred(const Args& args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 2, "expect preferred <sku> <supplier>|none"));
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  ExpectPreferred e;
+  e.sku = args.words()[0];
+  if (args.words()[1] != "none") e.supplier = args.words()[1];
+  return Action(std::move(e));
+}
+
+Result<Action> ParseExpectTerms(Args args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(
+      2, 2, "expect terms <supplier> <sku> [cost=9.95] [moq=N] [pack=N] [lead=<days>|none] [preferred=yes|no]"));
+  ExpectTerms e;
+  e.supplier = args.words()[0];
+  e.sku = args.words()[1];
+  if (auto cost = args.Take("cost")) {
+    SCENARIO_ASSIGN(amount, ParseAmount(*cost, "cost"));
+    e.cost_cents = amount.cents();
+  }
+  SCENARIO_ASSIGN(moq, args.TakeInt("moq"));
+  SCENARIO_ASSIGN(pack, args.TakeInt("pack"));
+  e.moq = moq;
+  e.pack = pack;
+  if (auto lead = args.Take("lead")) {
+    if (*lead == "none") {
+      e.lead = std::optional<int64_t>();
+    } else {
+      SCENARIO_ASSIGN(days, ParseInt(*lead, "lead"));
+      e.lead = std::optional<int64_t>(days);
+    }
+  }
+  if (auto preferred = args.Take("preferred")) {
+    if (*preferred != "yes" && *preferred != "no") return ParseError("preferred= is yes or no");
+    e.preferred = *preferred == "yes";
+  }
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  if (args.options().empty()) return ParseError("expect terms needs at least one of cost=, moq=, ...");
+  return Action(std::move(e));
+}
+
 Result<Action> ParseExpect(const std::vector<std::string>& tokens) {
   if (tokens.empty()) return ParseError("expect needs a kind (line, order, queue, stock, filled, ...)");
   const std::string& kind = tokens[0];
@@ -660,7 +1136,35 @@ Result<Action> ParseExpect(const std::vector<std::string>& tokens) {
   if (kind == "shortage") return ParseExpectShortage(std::move(args));
   if (kind == "same") return ParseExpectSame(args);
   if (kind == "events") return ParseExpectEvents(args);
+  if (kind == "po") return ParseExpectPo(std::move(args));
+  if (kind == "incoming") return ParseExpectIncoming(args);
+  if (kind == "over") return ParseExpectOver(std::move(args));
+  if (kind == "movements") return ParseExpectMovements(std::move(args));
+  if (kind == "deliveries") return ParseExpectDeliveries(std::move(args));
+  if (kind == "delivery") return ParseExpectDelivery(std::move(args));
+  if (kind == "preferred") return ParseExpectPreferred(args);
+  if (kind == "terms") return ParseExpectTerms(std::move(args));
   return ParseError("unknown expectation 'expect " + kind + "'");
+}
+
+// The HTTP status adapters give an ErrorKind (common/result.h), and back.
+constexpr std::pair<ErrorKind, int> kKindStatus[] = {
+    {ErrorKind::kInvalid, 400},      {ErrorKind::kNotFound, 404},     {ErrorKind::kConflict, 409},
+    {ErrorKind::kUnprocessable, 422}, {ErrorKind::kTooLarge, 413},    {ErrorKind::kUnauthorized, 401},
+    {ErrorKind::kForbidden, 403},    {ErrorKind::kInternal, 500}};
+
+int StatusOf(ErrorKind kind) {
+  for (const auto& [k, status] : kKindStatus) {
+    if (k == kind) return status;
+  }
+  return 0;
+}
+
+std::optional<ErrorKind> KindOfStatus(int status) {
+  for (const auto& [k, s] : kKindStatus) {
+    if (s == status) return k;
+  }
+  return std::nullopt;
 }
 
 // Parses one non-empty, comment-free line.
@@ -668,10 +1172,17 @@ Result<Step> ParseStep(int line_number, std::vector<std::string> tokens) {
   Step step;
   step.line = line_number;
   if (auto arrow = std::find(tokens.begin(), tokens.end(), "=>"); arrow != tokens.end()) {
-    if (tokens.end() - arrow != 3 || arrow[1] != "error") {
-      return ParseError("a command ends with '=> error <code>' and nothing after it");
+    if ((tokens.end() - arrow != 3 && tokens.end() - arrow != 4) || arrow[1] != "error") {
+      return ParseError("a command ends with '=> error <code> [<status>]' and nothing after it");
     }
     step.expected_error = arrow[2];
+    if (tokens.end() - arrow == 4) {
+      SCENARIO_ASSIGN(status, ParseInt(arrow[3], "the error's HTTP status"));
+      if (!KindOfStatus(static_cast<int>(status))) {
+        return ParseError("'" + arrow[3] + "' is not the status of an error kind (400 404 409 413 422 401 403 500)");
+      }
+      step.expected_status = static_cast<int>(status);
+    }
     tokens.erase(arrow, tokens.end());
   }
   const std::string verb = tokens[0];
@@ -712,6 +1223,22 @@ Result<Step> ParseStep(int line_number, std::vector<std::string> tokens) {
     action = ParseShip(Args(rest));
   } else if (verb == "priority") {
     action = ParsePriority(Args(rest));
+  } else if (verb == "supplier") {
+    action = ParseSupplier(Args(rest));
+  } else if (verb == "terms") {
+    action = ParseTerms(Args(rest));
+  } else if (verb == "po") {
+    action = ParsePo(rest);
+  } else if (verb == "send") {
+    action = ParseSend(Args(rest));
+  } else if (verb == "confirm") {
+    action = ParseDates(Args(rest), /*confirm=*/true);
+  } else if (verb == "move") {
+    action = ParseDates(Args(rest), /*confirm=*/false);
+  } else if (verb == "receive-po") {
+    action = ParseReceivePo(rest);
+  } else if (verb == "cancel-po") {
+    action = ParseCancelPo(Args(rest));
   }
   if (!action.ok()) return action.take_error();
   step.action = std::move(action.value());
@@ -774,6 +1301,7 @@ class Runner {
       if (failures_.size() >= kMaxFailures) return std::move(failures_);
       line_ = step.line;
       expected_error_ = step.expected_error;
+      expected_status_ = step.expected_status;
       try {
         std::visit([this](const auto& action) { Do(action); }, step.action);
       } catch (const std::exception& e) {
@@ -839,6 +1367,36 @@ class Runner {
     return out;
   }
 
+  Result<PurchaseOrderId> ResolvePo(const PoRef& ref) const {
+    if (ref.id) return *ref.id;
+    auto it = po_names_.find(ref.name);
+    if (it == po_names_.end()) {
+      return Error::NotFound("unknown_name", "no purchase order is named '" + ref.name + "'");
+    }
+    return it->second;
+  }
+
+  Result<const PurchaseOrder*> FindPo(const PoRef& ref) const {
+    auto id = ResolvePo(ref);
+    if (!id.ok()) return id.take_error();
+    const PurchaseOrder* po = engine_.state().FindPurchaseOrder(*id);
+    if (!po) {
+      return Error::NotFound("unknown_purchase_order",
+                             "purchase order '" + ref.ToString() + "' is not in the engine's state");
+    }
+    return po;
+  }
+
+  // Outcome::purchase_order of an accepted purchasing command must name its purchase order.
+  // Reported once per scenario: it is one contract, broken or not, for every command.
+  void CheckOutcomePo(const Outcome& outcome, PurchaseOrderId id, const char* command) {
+    if (outcome.purchase_order == id || outcome_po_reported_) return;
+    outcome_po_reported_ = true;
+    Fail(std::string("Outcome::purchase_order of the accepted '") + command + "' is " +
+         std::to_string(outcome.purchase_order) + ", expected " + std::to_string(id) +
+         " (reported once per scenario)");
+  }
+
   // The first name bound to an order, for messages.
   std::string OrderName(OrderId id) const {
     const std::string* best = nullptr;
@@ -902,6 +1460,9 @@ class Runner {
         Fail("command rejected: " + Describe(error));
       } else if (error.code != *expected_error_) {
         Fail("expected error '" + *expected_error_ + "', got " + Describe(error));
+      } else if (expected_status_ && StatusOf(error.kind) != *expected_status_) {
+        Fail("expected error '" + *expected_error_ + "' with status " + std::to_string(*expected_status_) +
+             ", got status " + std::to_string(StatusOf(error.kind)) + ": " + Describe(error));
       }
     }
     for (const auto& violation : engine::CheckInvariants(engine_.state(), engine_.rule())) {
@@ -959,6 +1520,44 @@ class Runner {
     auto line = FindLine(s.line);
     if (!Resolved(line)) return;
     Execute(engine::SetLinePriority{(*line)->id, s.priority, Instant()});
+  }
+
+  void Do(const PoCreateStep& s) {
+    engine::CreatePurchaseOrder c = s.command;
+    Execute(c, [this, &s](const Outcome& outcome) {
+      PurchaseOrderId created = 0;
+      for (const auto& event : last_accepted_->events) {
+        if (const auto* e = std::get_if<engine::PurchaseOrderCreated>(&event.body)) created = e->purchase_order.id;
+      }
+      if (created == 0) {
+        Fail("the accepted 'po' emitted no PurchaseOrderCreated event");
+        return;
+      }
+      CheckOutcomePo(outcome, created, "po");
+      if (po_names_.count(s.name)) {
+        Fail("purchase order name '" + s.name + "' is already bound");
+        return;
+      }
+      po_names_[s.name] = created;
+    });
+  }
+
+  void Do(const PoCommandStep& s) {
+    auto id = ResolvePo(s.po);
+    if (!Resolved(id)) return;
+    Command command = s.make(*id);
+    const char* verb = std::visit(
+        [](const auto& c) -> const char* {
+          using T = std::decay_t<decltype(c)>;
+          if constexpr (std::is_same_v<T, engine::SendPurchaseOrder>) return "send";
+          if constexpr (std::is_same_v<T, engine::ConfirmPurchaseOrder>) return "confirm";
+          if constexpr (std::is_same_v<T, engine::MovePurchaseOrderDate>) return "move";
+          if constexpr (std::is_same_v<T, engine::ReceivePurchaseOrder>) return "receive-po";
+          if constexpr (std::is_same_v<T, engine::CancelPurchaseOrder>) return "cancel-po";
+          return "command";
+        },
+        command);
+    Execute(std::move(command), [this, id = *id, verb](const Outcome& outcome) { CheckOutcomePo(outcome, id, verb); });
   }
 
   // --- Expectations
@@ -1200,6 +1799,232 @@ class Runner {
     }
   }
 
+  void Do(const ExpectPo& e) {
+    auto found = FindPo(e.po);
+    if (!Resolved(found)) return;
+    const PurchaseOrder& po = **found;
+    std::string wrong;
+    auto note = [&wrong](const std::string& what, const std::string& got, const std::string& want) {
+      if (got != want) wrong += (wrong.empty() ? "" : ", ") + what + " is " + got + ", expected " + want;
+    };
+    if (e.status) note("status", std::string(ToString(po.status)), std::string(ToString(*e.status)));
+    if (e.supplier) note("supplier", po.supplier, *e.supplier);
+    if (e.sent) {
+      note("sent", po.sent_at ? po.sent_at->date().ToString() : "none", *e.sent ? (*e.sent)->ToString() : "none");
+    }
+    if (e.lines) note("lines", std::to_string(po.lines.size()), std::to_string(*e.lines));
+    for (const auto& check : e.checks) {
+      const PurchaseOrderLine* line = po.FindLine(check.sku);
+      if (!line) {
+        wrong += std::string(wrong.empty() ? "" : ", ") + "it has no line for " + check.sku;
+        continue;
+      }
+      std::string got;
+      if (check.field == "quantity") got = std::to_string(line->quantity.units());
+      if (check.field == "received") got = std::to_string(line->received.units());
+      if (check.field == "outstanding") got = std::to_string(line->outstanding().units());
+      if (check.field == "expected") got = line->expected_date.ToString();
+      if (check.field == "promised") got = line->promised_date ? line->promised_date->ToString() : "none";
+      if (check.field == "arrived") got = line->last_arrival ? line->last_arrival->ToString() : "none";
+      if (check.field == "history") {
+        for (const auto& change : line->history) {
+          got += (got.empty() ? "" : ",") + change.reason + ":" + change.date.ToString();
+        }
+      }
+      note(check.sku + "." + check.field, got.empty() ? "none" : got, check.value);
+    }
+    if (wrong.empty()) return;
+    std::string lines;
+    for (const auto& l : po.lines) {
+      lines += " " + l.sku + "*" + std::to_string(l.quantity.units()) + " received=" +
+               std::to_string(l.received.units()) + " expected=" + l.expected_date.ToString() +
+               " promised=" + (l.promised_date ? l.promised_date->ToString() : "none") + ";";
+    }
+    Fail("purchase order " + e.po.ToString() + ": " + wrong + " (status " + std::string(ToString(po.status)) + ";" +
+         lines + ")");
+  }
+
+  void Do(const ExpectIncoming& e) {
+    const engine::SkuState* sku = engine_.state().FindSku(e.sku);
+    if (!sku) {
+      Fail("unknown SKU '" + e.sku + "'");
+      return;
+    }
+    if (sku->incoming.units() != e.units) {
+      Fail("incoming of " + e.sku + " is " + std::to_string(sku->incoming.units()) + ", expected " +
+           std::to_string(e.units));
+    }
+  }
+
+  void Do(const ExpectOver& e) {
+    if (!last_accepted_) {
+      Fail("no command has been accepted yet");
+      return;
+    }
+    auto render = [](const std::vector<std::pair<std::string, int64_t>>& entries) {
+      std::string out;
+      for (const auto& [sku, units] : entries) out += (out.empty() ? "" : " ") + sku + "=" + std::to_string(units);
+      return out.empty() ? std::string("none") : out;
+    };
+    std::vector<std::pair<std::string, int64_t>> actual;
+    for (const auto& o : last_accepted_->outcome.over_received) actual.emplace_back(o.sku, o.quantity.units());
+    if (actual != e.entries) {
+      Fail("over-received by the last accepted command: [" + render(actual) + "], expected [" + render(e.entries) +
+           "]");
+    }
+  }
+
+  void Do(const ExpectMovements& e) {
+    if (!last_accepted_) {
+      Fail("no command has been accepted yet");
+      return;
+    }
+    const auto& state = engine_.state();
+    auto render = [](const std::vector<std::string>& items) {
+      std::string out;
+      for (const auto& item : items) out += (out.empty() ? "" : " ") + item;
+      return out.empty() ? std::string("none") : out;
+    };
+    std::vector<std::string> actual, expected;
+    for (const auto& m : last_accepted_->outcome.movements) {
+      std::string location = m.location < state.locations.size() ? state.locations[m.location].code : "?";
+      actual.push_back(m.sku + "=" + std::to_string(m.quantity.units()) + "@" + location);
+    }
+    for (const auto& entry : e.entries) {
+      expected.push_back(entry.sku + "=" + std::to_string(entry.quantity) + "@" + entry.location);
+    }
+    if (actual != expected) {
+      Fail("ledger movements of the last accepted command: [" + render(actual) + "], expected [" + render(expected) +
+           "]");
+      return;
+    }
+    std::optional<std::string> reference = e.reference;
+    constexpr std::string_view kPo = "po:";
+    if (reference && reference->compare(0, kPo.size(), kPo) == 0) {
+      auto bound = po_names_.find(reference->substr(kPo.size()));
+      if (bound != po_names_.end()) reference = std::string(kPo) + std::to_string(bound->second);
+    }
+    for (const auto& m : last_accepted_->outcome.movements) {
+      if (e.kind && m.kind != *e.kind) {
+        Fail("movement of " + m.sku + " is a " + std::string(ToString(m.kind)) + ", expected a " +
+             std::string(ToString(*e.kind)));
+      }
+      if (reference && m.reference != *reference) {
+        Fail("movement of " + m.sku + " has reference '" + m.reference + "', expected '" + *reference + "'");
+      }
+    }
+  }
+
+  const engine::SupplierState* FindSupplierOrFail(const std::string& code) {
+    const engine::SupplierState* supplier = engine_.state().FindSupplier(code);
+    if (!supplier) Fail("unknown supplier '" + code + "'");
+    return supplier;
+  }
+
+  void Do(const ExpectDeliveries& e) {
+    const engine::SupplierState* supplier = FindSupplierOrFail(e.supplier);
+    if (!supplier) return;
+    if (static_cast<int64_t>(supplier->deliveries.size()) != e.count) {
+      Fail("supplier " + e.supplier + " has " + std::to_string(supplier->deliveries.size()) +
+           " deliveries kept, expected " + std::to_string(e.count));
+    }
+    if (e.receipts && supplier->receipts != *e.receipts) {
+      Fail("supplier " + e.supplier + " has " + std::to_string(supplier->receipts) + " receipt lines, expected " +
+           std::to_string(*e.receipts));
+    }
+  }
+
+  void Do(const ExpectDelivery& e) {
+    const engine::SupplierState* supplier = FindSupplierOrFail(e.supplier);
+    if (!supplier) return;
+    const auto& deliveries = supplier->deliveries;
+    if (deliveries.empty() || e.index > static_cast<int64_t>(deliveries.size())) {
+      Fail("supplier " + e.supplier + " has " + std::to_string(deliveries.size()) + " deliveries kept, not " +
+           (e.index == 0 ? std::string("a last one") : std::to_string(e.index)));
+      return;
+    }
+    const SupplierDelivery& d = e.index == 0 ? deliveries.back() : deliveries[e.index - 1];
+    std::string wrong;
+    auto check = [&wrong](const char* what, std::optional<int64_t> want, int64_t got) {
+      if (want && *want != got) {
+        wrong += std::string(wrong.empty() ? "" : ", ") + what + " is " + std::to_string(got) + ", expected " +
+                 std::to_string(*want);
+      }
+    };
+    auto check_date = [&wrong](const char* what, const std::optional<Date>& want, Date got) {
+      if (want && *want != got) {
+        wrong += std::string(wrong.empty() ? "" : ", ") + what + " is " + got.ToString() + ", expected " +
+                 want->ToString();
+      }
+    };
+    check("delay", e.delay, d.arrived.days() - d.promised.days());
+    check("confirmed_delay", e.confirmed_delay, d.arrived.days() - d.confirmed.days());
+    check("received", e.received, d.received_quantity);
+    check("ordered", e.ordered, d.ordered_quantity);
+    check_date("promised", e.promised, d.promised);
+    check_date("confirmed", e.confirmed, d.confirmed);
+    check_date("arrived", e.arrived, d.arrived);
+    if (e.ordered_on && *e.ordered_on != d.ordered) {
+      wrong += std::string(wrong.empty() ? "" : ", ") + "ordered_on is " + (d.ordered ? d.ordered->ToString() : "none") +
+               ", expected " + (*e.ordered_on ? (*e.ordered_on)->ToString() : "none");
+    }
+    if (wrong.empty()) return;
+    Fail("delivery " + (e.index == 0 ? std::string("last") : std::to_string(e.index)) + " of supplier " + e.supplier +
+         ": " + wrong + " (ordered_on=" + (d.ordered ? d.ordered->ToString() : "none") + " promised=" +
+         d.promised.ToString() + " confirmed=" + d.confirmed.ToString() + " arrived=" + d.arrived.ToString() +
+         " ordered=" + std::to_string(d.ordered_quantity) + " received=" + std::to_string(d.received_quantity) + ")");
+  }
+
+  void Do(const ExpectPreferred& e) {
+    if (!engine_.state().FindSku(e.sku)) {
+      Fail("unknown SKU '" + e.sku + "'");
+      return;
+    }
+    std::vector<std::string> preferred;
+    for (const auto& [code, supplier] : engine_.state().suppliers) {
+      auto it = supplier.terms.find(e.sku);
+      if (it != supplier.terms.end() && it->second.preferred) preferred.push_back(code);
+    }
+    std::vector<std::string> expected;
+    if (e.supplier) expected.push_back(*e.supplier);
+    if (preferred != expected) {
+      std::string got;
+      for (const auto& code : preferred) got += (got.empty() ? "" : " ") + code;
+      Fail("suppliers preferred for " + e.sku + ": [" + (got.empty() ? "none" : got) + "], expected [" +
+           e.supplier.value_or("none") + "]");
+      return;
+    }
+    const SupplierTerms* terms = engine_.state().PreferredTerms(e.sku);
+    if (e.supplier && (!terms || terms->supplier != *e.supplier)) {
+      Fail("PreferredTerms(" + e.sku + ") is " + (terms ? terms->supplier : std::string("none")) + ", expected " +
+           *e.supplier);
+    }
+  }
+
+  void Do(const ExpectTerms& e) {
+    const engine::SupplierState* supplier = FindSupplierOrFail(e.supplier);
+    if (!supplier) return;
+    auto it = supplier->terms.find(e.sku);
+    if (it == supplier->terms.end()) {
+      Fail("supplier " + e.supplier + " has no terms for " + e.sku);
+      return;
+    }
+    const SupplierTerms& t = it->second;
+    std::string wrong;
+    auto note = [&wrong](const char* what, const std::string& got, const std::string& want) {
+      if (got != want) wrong += std::string(wrong.empty() ? "" : ", ") + what + " is " + got + ", expected " + want;
+    };
+    auto lead = [](const std::optional<int64_t>& days) { return days ? std::to_string(*days) : std::string("none"); };
+    if (e.cost_cents) note("cost (cents)", std::to_string(t.cost.cents()), std::to_string(*e.cost_cents));
+    if (e.moq) note("moq", std::to_string(t.moq.units()), std::to_string(*e.moq));
+    if (e.pack) note("pack", std::to_string(t.pack_size.units()), std::to_string(*e.pack));
+    if (e.lead) {
+      note("lead", lead(t.lead_time_days ? std::optional<int64_t>(*t.lead_time_days) : std::nullopt), lead(*e.lead));
+    }
+    if (e.preferred) note("preferred", t.preferred ? "yes" : "no", *e.preferred ? "yes" : "no");
+    if (!wrong.empty()) Fail("terms of " + e.supplier + " for " + e.sku + ": " + wrong);
+  }
+
   // --- End of file
 
   void CheckReplay() {
@@ -1226,7 +2051,10 @@ class Runner {
   Engine engine_;
   std::vector<Event> events_;
   std::map<std::string, Binding> names_;
+  std::map<std::string, PurchaseOrderId> po_names_;
+  bool outcome_po_reported_ = false;
   std::optional<std::string> expected_error_;  // of the step running
+  std::optional<int> expected_status_;         // of the step running
   std::optional<Accepted> last_accepted_;
   std::optional<Error> last_rejection_;
   std::optional<int64_t> last_event_count_;

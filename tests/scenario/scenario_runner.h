@@ -23,7 +23,7 @@
 //   after another have increasing placed_at. An order's placed_at is the clock unless
 //   `placed=` is given. Expectations do not advance the clock.
 //
-// COMMANDS (each one engine::Command)
+// ORDER, CATALOGUE AND STOCK COMMANDS (each one engine::Command)
 //   location <code> [name=<text>]
 //   product <sku> policy=deny|allow|preorder [max_units=N] [max_wait_days=N]
 //           [release=YYYY-MM-DD] [price=12.95] [name=<text>]
@@ -50,19 +50,53 @@
 //   priority <order>.<n> <int>
 //       Manual queue override of a line (higher first; negative goes behind the rule).
 //
-//   Any command may end with `=> error <code>`: the command must then be rejected with that
-//   Error::code. Without it the command must be accepted; a rejection is a failure that
-//   prints the error's code, message, shortages and data. (`at` and `expect` lines take no
+// PURCHASING COMMANDS (each one engine::Command)
+//   supplier <code> [lead=<days>] [name=<text>] [email=<address>] [min_order=<amount>]
+//       Creates or replaces the supplier (UpsertSupplier with the whole definition): name
+//       defaults to the code, lead to 14 days, no e-mail, no minimum order value (EUR).
+//   terms <supplier> <sku> [cost=9.95] [moq=N] [pack=N] [lead=<days>] [preferred]
+//       Creates or replaces the supplier's terms for the SKU (UpsertSupplierTerms, the whole
+//       definition): cost defaults to 0.00 EUR, moq and pack to 1, no lead time of its own
+//       (the supplier's applies), not preferred.
+//   po <name> <supplier> : [<sku>*<qty>[@YYYY-MM-DD] ...]
+//       Creates a draft purchase order (CreatePurchaseOrder), one line per entry in that order;
+//       `@date` is the line's expected date (default: the engine's, the day of the command plus
+//       the lead time of the terms, else of the supplier). The ` : ` is required; the list may
+//       be empty (to test `no_lines`). An accepted `po` binds <name> to the id of the
+//       PurchaseOrderCreated event it emitted. Purchase order names are a namespace of their
+//       own (a PO and an order may share a name); the same rules as for order names apply.
+//   send <po>
+//   confirm <po> [date=YYYY-MM-DD] [<sku>@YYYY-MM-DD ...]
+//   move <po> [date=YYYY-MM-DD] [<sku>@YYYY-MM-DD ...]
+//       Confirm (ConfirmPurchaseOrder) or move (MovePurchaseOrderDate) expected dates: date= for
+//       every line, <sku>@date for one line (it wins over date=). Neither: the engine decides
+//       (missing_field).
+//   receive-po <po> [location=main] : [<sku>*<qty> ...]
+//       A receipt against the purchase order (ReceivePurchaseOrder). The ` : ` is required; the
+//       list may be empty (to test `no_lines`).
+//   cancel-po <po> [reason=<text>]
+//   <po> is a name bound by `po`, or `id:<N>` for a raw engine id (e.g. one that does not
+//   exist, to test unknown_purchase_order). A name that is not bound is a failure and the
+//   command is not executed.
+//
+//   Any command may end with `=> error <code> [<status>]`: the command must then be rejected
+//   with that Error::code and, when <status> is given, with an Error::kind that adapters answer
+//   with that HTTP status (400 invalid, 404 not found, 409 conflict, 413, 422, 401, 403, 500).
+//   Without it the command must be accepted; a rejection is a failure that prints the error's
+//   code, message, shortages and data. (`at` and `expect` lines take no
 //   `=> error`.) A command naming an order or line that is not bound is a failure and is not
 //   executed.
 //
 // CHECKS THE RUNNER MAKES BY ITSELF
-//   After every command: CheckInvariants holds. After a rejected command: no events were
+//   After every command (purchasing commands included): CheckInvariants holds. After a rejected command: no events were
 //   emitted and DiffStates(state before, state after) is empty (a rejection changes nothing).
 //   Events are numbered 1, 2, 3 ... without gaps. At the end of the file: every event
 //   produced is replayed through Apply into a fresh Engine, EvictAllClosedOrders is called on
 //   both, and DiffStates must be empty (the invariants must hold on the replica too). The
 //   runner never evicts during a scenario, so closed orders stay visible to expectations.
+//   After every accepted purchasing command (po, send, confirm, move, receive-po, cancel-po):
+//   Outcome::purchase_order is the id of the purchase order it created or changed. A mismatch
+//   is reported once per scenario (the first time), as it is one contract for every command.
 //
 // EXPECTATIONS (checked at that point; they do not advance the clock; each names at least one
 // thing to check)
@@ -98,6 +132,46 @@
 //       `order` command that returned created == false (an idempotent repeat).
 //   expect events <n>
 //       The most recent command (accepted or rejected) emitted exactly n events.
+//
+// PURCHASING EXPECTATIONS
+//   expect po <po> [status=draft|sent|confirmed|partially_received|received|cancelled]
+//          [supplier=<code>] [sent=YYYY-MM-DD|none] [lines=N] [<sku>.<field>=<value> ...]
+//       The purchase order; sent is the day it was sent, lines its number of lines. Per line
+//       (named by its SKU; the SKU is what comes before the last `.` of the key):
+//         <sku>.quantity=N  <sku>.received=N  <sku>.outstanding=N
+//         <sku>.expected=YYYY-MM-DD        the current expected date
+//         <sku>.promised=YYYY-MM-DD|none   the promise (set by send, replaced by confirm
+//                                          while nothing of the line arrived)
+//         <sku>.arrived=YYYY-MM-DD|none    the day goods of the line first arrived
+//         <sku>.history=<reason>:<date>,...  the exact history of expected dates, oldest
+//                                          first (reasons: created, sent, confirmed, moved)
+//   expect incoming <sku> <N>
+//       SkuState::incoming: the outstanding units of the SKU's sent, confirmed and partially
+//       received purchase orders.
+//   expect over <sku>=<N> ... | expect over none
+//       Outcome::over_received of the most recent accepted command, exactly and in order.
+//   expect movements <sku>=<qty>[@<location>] ... [kind=receipt|shipment|adjustment|transfer|count]
+//          [ref=<text>] | expect movements none
+//       Outcome::movements (the ledger entries) of the most recent accepted command, exactly and
+//       in order: SKU, signed quantity and location (default main). kind= and ref= must hold for
+//       every one of them; in ref=, `po:<name>` stands for `po:<id>` of a bound purchase order.
+//   expect deliveries <supplier> <n> [receipts=N]
+//       The supplier's kept SupplierDelivery records number n; receipts= is its count of
+//       receipt lines ever (SupplierState::receipts).
+//   expect delivery <supplier> <i>|last [delay=<days>] [confirmed_delay=<days>] [received=N]
+//          [ordered=N] [promised=YYYY-MM-DD] [confirmed=YYYY-MM-DD] [arrived=YYYY-MM-DD]
+//          [ordered_on=YYYY-MM-DD|none]
+//       The i-th kept delivery (1-based, oldest first) or the last one. delay is arrived -
+//       promised in days (negative: early), confirmed_delay arrived - confirmed; ordered and
+//       received are its ordered_quantity and received_quantity, ordered_on its `ordered` day.
+//   expect preferred <sku> <supplier>|none
+//       Exactly that supplier's terms for the SKU are preferred (and PreferredTerms returns
+//       them), or no terms for the SKU are preferred.
+//   expect terms <supplier> <sku> [cost=9.95] [moq=N] [pack=N] [lead=<days>|none]
+//          [preferred=yes|no]
+//       The supplier's terms for the SKU (lead=none: the terms have no lead time of their own).
+//   The line-report expectations above (filled, ready, cancelled, ...) read the most recent
+//   accepted command whatever it was, so they check what a `receive-po` filled too.
 //
 // FAILURES
 //   Every failure carries the scenario's file name and the line number of the step (parse

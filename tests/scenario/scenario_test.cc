@@ -55,7 +55,7 @@ TEST_P(ScenarioTest, Passes) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, ScenarioTest, ::testing::ValuesIn(FindScenarioFiles()), TestName);
 
-TEST(ScenarioFilesTest, AreFound) { EXPECT_GE(FindScenarioFiles().size(), 36u) << "in " << BELOFTE_SCENARIO_DIR; }
+TEST(ScenarioFilesTest, AreFound) { EXPECT_GE(FindScenarioFiles().size(), 71u) << "in " << BELOFTE_SCENARIO_DIR; }
 
 // --- The runner itself
 
@@ -166,6 +166,101 @@ TEST(ScenarioRunnerTest, AdvancesTheClockOneSecondPerCommand) {
       "order o3 : A*1\n"
       "expect queue A o3.1=1 o1.1=1 o2.1=1\n";
   EXPECT_EQ(FormatFailures(RunScenario("inline.scn", text)), "");
+}
+
+// --- Purchasing
+
+TEST(ScenarioRunnerTest, PassesACorrectPurchasingScenario) {
+  const char* text =
+      "product A policy=allow\n"
+      "supplier acme lead=10\n"
+      "terms acme A cost=2.50 preferred\n"
+      "order o1 paid : A*2\n"
+      "po p1 acme : A*3\n"
+      "expect po p1 status=draft A.expected=2026-01-15 A.promised=none\n"
+      "send p1\n"
+      "expect incoming A 3\n"
+      "receive-po p1 : A*4\n"
+      "expect over A=1\n"
+      "expect filled o1.1=2\n"
+      "expect movements A=4 kind=receipt ref=po:p1\n"
+      "expect po p1 status=received A.received=4 A.arrived=2026-01-05\n"
+      "expect deliveries acme 1 receipts=1\n"
+      "expect delivery acme 1 delay=-10 ordered=3 received=3\n"
+      "expect preferred A acme\n"
+      "expect terms acme A cost=2.50 lead=none preferred=yes\n"
+      "cancel-po p1 => error invalid_transition 409\n"
+      "send id:7 => error unknown_purchase_order 404\n";
+  EXPECT_EQ(FormatFailures(RunScenario("inline.scn", text)), "");
+}
+
+TEST(ScenarioRunnerTest, CatchesWrongPurchasingExpectations) {
+  const char* text =
+      "product A policy=allow\n"
+      "supplier acme\n"
+      "po p1 acme : A*3\n"
+      "send p1\n"
+      "expect po p1 status=confirmed\n"           // 5: it is sent
+      "expect incoming A 2\n"                      // 6: 3
+      "receive-po p1 : A*1\n"
+      "expect over A=1\n"                          // 8: none
+      "expect deliveries acme 1\n"                 // 9: the line is open
+      "expect po p1 A.history=created:2026-01-19\n"  // 10: sent too
+      "expect movements A=1 ref=po:9\n"            // 11: po:1
+      "expect preferred A acme\n";                 // 12: no terms
+  std::vector<Failure> failures = RunScenario("inline.scn", text);
+  ASSERT_EQ(failures.size(), 7u) << FormatFailures(failures);
+  EXPECT_EQ(failures[0].line, 5);
+  EXPECT_THAT(failures[0].message, HasSubstr("status is sent, expected confirmed"));
+  EXPECT_EQ(failures[1].line, 6);
+  EXPECT_THAT(failures[1].message, HasSubstr("incoming of A is 3, expected 2"));
+  EXPECT_EQ(failures[2].line, 8);
+  EXPECT_THAT(failures[2].message, HasSubstr("over-received by the last accepted command: [none], expected [A=1]"));
+  EXPECT_EQ(failures[3].line, 9);
+  EXPECT_THAT(failures[3].message, HasSubstr("0 deliveries kept, expected 1"));
+  EXPECT_EQ(failures[4].line, 10);
+  EXPECT_THAT(failures[4].message, HasSubstr("A.history is created:2026-01-19,sent:2026-01-19"));
+  EXPECT_EQ(failures[5].line, 11);
+  EXPECT_THAT(failures[5].message, HasSubstr("has reference 'po:1', expected 'po:9'"));
+  EXPECT_EQ(failures[6].line, 12);
+  EXPECT_THAT(failures[6].message, HasSubstr("suppliers preferred for A: [none], expected [acme]"));
+}
+
+TEST(ScenarioRunnerTest, ReportsPurchasingParseErrors) {
+  const char* text =
+      "po p1 acme A*1\n"
+      "receive-po p1 A*1\n"
+      "confirm p1 A@2026-13-01\n"
+      "expect po p1 A.colour=1\n"
+      "terms acme A favourite\n"
+      "send p1 => error unknown_purchase_order 999\n"
+      "expect delivery acme 0 delay=1\n";
+  std::vector<Failure> failures = RunScenario("bad.scn", text);
+  ASSERT_EQ(failures.size(), 7u) << FormatFailures(failures);
+  EXPECT_THAT(failures[0].message, HasSubstr("usage: po <name> <supplier> :"));
+  EXPECT_THAT(failures[1].message, HasSubstr("usage: receive-po <po>"));
+  EXPECT_THAT(failures[2].message, HasSubstr("must be a date YYYY-MM-DD"));
+  EXPECT_THAT(failures[3].message, HasSubstr("unknown purchase order line field 'colour'"));
+  EXPECT_THAT(failures[4].message, HasSubstr("unknown terms flag 'favourite'"));
+  EXPECT_THAT(failures[5].message, HasSubstr("is not the status of an error kind"));
+  EXPECT_THAT(failures[6].message, HasSubstr("delivery numbers start at 1"));
+  for (size_t i = 0; i < failures.size(); ++i) EXPECT_EQ(failures[i].line, static_cast<int>(i + 1));
+}
+
+TEST(ScenarioRunnerTest, ReportsUnboundPurchaseOrdersAndWrongStatuses) {
+  // A rejected `po` binds no name; a wrong status is reported with the one the error had.
+  const char* text =
+      "product A policy=allow\n"
+      "supplier acme\n"
+      "po p1 acme : A*1 A*2 => error duplicate_sku\n"
+      "send p1\n"
+      "send id:1 => error unknown_purchase_order 409\n";
+  std::vector<Failure> failures = RunScenario("inline.scn", text);
+  ASSERT_EQ(failures.size(), 2u) << FormatFailures(failures);
+  EXPECT_EQ(failures[0].line, 4);
+  EXPECT_THAT(failures[0].message, HasSubstr("no purchase order is named 'p1'"));
+  EXPECT_EQ(failures[1].line, 5);
+  EXPECT_THAT(failures[1].message, HasSubstr("with status 409, got status 404"));
 }
 
 }  // namespace
