@@ -15,7 +15,8 @@
 //
 // A failed commit leaves memory ahead of the disk; the writer cannot recover from that, so it
 // reports the error and aborts the process: the next start loads the durable state.
-// Thread safety: Submit, Execute, Read and stats are thread-safe. Stop is idempotent.
+// Thread safety: Submit, Execute, Read and stats are thread-safe. Stop is idempotent. The
+// writer thread is named "shop-writer" (top -H, perf, gdb).
 #pragma once
 
 #include <condition_variable>

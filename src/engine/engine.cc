@@ -1154,6 +1154,7 @@ SupplierDelivery DeliveryOf(const PurchaseOrder& po, const PurchaseOrderLine& l)
 }
 
 void Remember(SupplierState& supplier, SupplierDelivery d) {
+  supplier.deliveries_total++;
   supplier.deliveries.push_back(d);
   if (supplier.deliveries.size() > kDeliveriesKept) supplier.deliveries.erase(supplier.deliveries.begin());
 }

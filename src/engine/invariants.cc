@@ -182,7 +182,8 @@ std::string DiffStates(const ShopState& a, const ShopState& b) {
     }
     if (!(sa.supplier == it->second.supplier)) note("supplier " + code + " differs");
     if (sa.terms != it->second.terms) note("supplier " + code + ": terms differ");
-    if (sa.deliveries != it->second.deliveries || sa.receipts != it->second.receipts) {
+    if (sa.deliveries != it->second.deliveries || sa.receipts != it->second.receipts ||
+        sa.deliveries_total != it->second.deliveries_total) {
       note("supplier " + code + ": delivery history differs");
     }
   }

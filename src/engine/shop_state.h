@@ -55,6 +55,7 @@ struct SupplierState {
   std::map<std::string, SupplierTerms> terms;  // by SKU
   std::vector<SupplierDelivery> deliveries;    // oldest first, at most kDeliveriesKept
   int64_t receipts = 0;                        // receipt lines ever booked against its orders
+  int64_t deliveries_total = 0;                // deliveries ever recorded (the store keeps them all)
 };
 
 struct ShopState {

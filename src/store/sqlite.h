@@ -130,12 +130,16 @@ class RowBatch {
 // everything restarts the WAL from its beginning. Under continuous load the writer may always
 // have committed again before a checkpoint finishes, so as a bound the hook itself, when the WAL
 // reaches `limit_frames`, waits for a running checkpoint and checkpoints the rest on the writer
-// connection (little is left by then): the next transaction restarts the WAL.
+// connection (little is left by then): the next transaction restarts the WAL. The thread runs
+// at nice kNice, so on a busy machine the writer's commits get the CPU first; should it fall
+// behind, the bound above makes the writer catch up.
 // Checkpoints never affect durability: a commit is durable in the WAL before they run.
 // Thread safety: the hook runs on the writer connection's thread; the rest is internal. The
 // writer connection must outlive this object.
 class WalCheckpointer {
  public:
+  static constexpr int kNice = 10;  // of the checkpoint thread
+
   static Result<std::unique_ptr<WalCheckpointer>> Start(const std::string& path, Database& writer, int start_frames,
                                                         int limit_frames);
   ~WalCheckpointer();  // detaches the hook, stops and joins the thread

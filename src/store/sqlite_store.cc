@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "store/event_codec.h"
+#include "store/sqlite_purchasing.h"
 
 namespace belofte::store {
 
@@ -136,6 +137,8 @@ CREATE TABLE idempotency_keys (
   event_seq   INTEGER NOT NULL
 ) STRICT;
 )sql",
+    // 3: purchasing (see sqlite_purchasing.cc).
+    kPurchasingMigration,
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
@@ -596,6 +599,7 @@ Status SqliteStore::WriteBatch(const std::vector<Event>& events, const std::vect
     st.Bind(p + 1, *sku).Bind(p + 2, loc_code(location)).Bind(p + 3, level.on_hand.units()).Bind(
         p + 4, level.allocated.units());
   }));
+  BELOFTE_RETURN_IF_ERROR(WritePurchasing(*db_, events, state));
   for (const auto& r : replies) {
     s.insert_reply.Bind(1, r.key).Bind(2, r.fingerprint).Bind(3, int64_t{r.status}).Bind(4, r.body).Bind(
         5, id(state.last_seq));
@@ -752,6 +756,7 @@ Status SqliteStore::Load(Engine& engine) {
   state.next_order_id = static_cast<OrderId>(MaxOf(d, "SELECT coalesce(max(id), 0) FROM orders")) + 1;
   state.next_line_id = static_cast<LineId>(MaxOf(d, "SELECT coalesce(max(id), 0) FROM order_lines")) + 1;
   state.next_movement_id = static_cast<uint64_t>(MaxOf(d, "SELECT coalesce(max(id), 0) FROM stock_movements")) + 1;
+  BELOFTE_RETURN_IF_ERROR(ReadPurchasing(d, &state));
   engine.LoadSnapshot(std::move(state));
   return Ok();
 }

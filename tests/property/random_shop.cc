@@ -60,6 +60,9 @@ std::vector<Command> Opening() {
   out.push_back(ReceiveStock{"B", "main", Quantity(6), "opening", At(0)});
   out.push_back(ReceiveStock{"B", "winkel", Quantity(2), "opening", At(0)});
   out.push_back(ReceiveStock{"C", "winkel", Quantity(2), "opening", At(0)});
+  out.push_back(UpsertSupplier{Supplier{"sup", "Supplier", "", 7, std::nullopt}, At(0)});
+  out.push_back(UpsertSupplier{Supplier{"alt", "Other supplier", "", 21, std::nullopt}, At(0)});
+  out.push_back(UpsertSupplierTerms{SupplierTerms{"sup", "A", Money(500, "EUR"), Quantity(1), Quantity(1), 3, true}, At(0)});
   return out;
 }
 
@@ -117,7 +120,37 @@ Command Interpret(const Step& s, const Engine& engine, int64_t& clock) {
     const OrderLine& line = order->lines[static_cast<size_t>(s.a) % order->lines.size()];
     return SetLinePriority{line.id, (s.b % 7) - 3, now};
   }
-  return UpsertProduct{MakeProduct(sku, s.b), now};
+  if (kind < 100) return UpsertProduct{MakeProduct(sku, s.b), now};
+  // Purchasing: orders to two suppliers, sent, confirmed or moved, received (in part, in full or
+  // beyond), cancelled.
+  const auto& pos = engine.state().purchase_orders;
+  const PurchaseOrder* po = nullptr;
+  if (!pos.empty()) {
+    auto it = pos.begin();
+    std::advance(it, static_cast<long>(static_cast<size_t>(s.c) % pos.size()));
+    po = &it->second;
+  }
+  if (kind < 103 || !po) {
+    CreatePurchaseOrder c{s.b % 2 ? "sup" : "alt", {}, now};
+    int lines = 1 + s.d % 2;
+    for (int i = 0; i < lines; ++i) {
+      std::optional<Date> date;
+      if (s.a % 3 == 0) date = now.date().PlusDays(s.c % 20);
+      c.lines.push_back(CreatePurchaseOrder::Line{kSkus[(s.a + i) % 4], Quantity(1 + (s.c + i) % 6), date});
+    }
+    return c;
+  }
+  if (kind < 105) return SendPurchaseOrder{po->id, now};
+  if (kind < 106) return ConfirmPurchaseOrder{po->id, now.date().PlusDays(s.a % 15), {}, now};
+  if (kind < 107) {
+    const PurchaseOrderLine& l = po->lines[static_cast<size_t>(s.a) % po->lines.size()];
+    return MovePurchaseOrderDate{po->id, std::nullopt, {SkuDate{l.sku, now.date().PlusDays(s.b % 30)}}, now};
+  }
+  if (kind < 111) {
+    const PurchaseOrderLine& l = po->lines[static_cast<size_t>(s.a) % po->lines.size()];
+    return ReceivePurchaseOrder{po->id, location, {SkuQuantity{l.sku, Quantity(1 + s.d % 5)}}, now};
+  }
+  return CancelPurchaseOrder{po->id, "random", now};
 }
 
 }  // namespace belofte::testing
