@@ -356,6 +356,32 @@ Result<Outcome> Engine::Do(const SetPayment& c, Execution& x) {
   return out;
 }
 
+Result<std::map<LineId, Quantity>> Engine::SumRequest(const Order& order, const std::vector<LineQuantity>& lines,
+                                                     const char* verb) const {
+  std::map<LineId, Quantity> request;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const auto& want = lines[i];
+    auto [o, line] = state_.FindLine(want.line);
+    if (o != &order || !line) {
+      return Error::Invalid("unknown_line", "Line " + std::to_string(want.line) + " is not a line of this order.",
+                            Field("lines", i, "line_id"));
+    }
+    if (!ValidUnits(want.quantity)) {
+      return Error::Invalid("invalid_quantity", "A quantity must be a positive integer.", Field("lines", i, "quantity"));
+    }
+    request[want.line] += want.quantity;
+  }
+  for (const auto& [line_id, qty] : request) {
+    const OrderLine* line = state_.FindLine(line_id).second;
+    if (qty > line->quantity) {
+      return Error::Invalid("exceeds_ordered", std::string("More units to ") + verb + " than the line ordered.", "lines")
+          .With("line_id", std::to_string(line_id))
+          .With("ordered", std::to_string(line->quantity.units()));
+    }
+  }
+  return request;
+}
+
 Result<Outcome> Engine::Do(const CancelOrder& c, Execution& x) {
   const Order* order = state_.FindOrder(c.order);
   if (!order) return Error::NotFound("unknown_order", "No open order with id " + std::to_string(c.order) + ".")
@@ -374,26 +400,11 @@ Result<Outcome> Engine::Do(const CancelOrder& c, Execution& x) {
       return Error::Conflict("nothing_to_cancel", "Everything in the order has shipped or was cancelled already.");
     }
   } else {
-    for (size_t i = 0; i < c.lines.size(); ++i) {
-      const auto& want = c.lines[i];
-      auto [o, line] = state_.FindLine(want.line);
-      if (o != order || !line) {
-        return Error::Invalid("unknown_line", "Line " + std::to_string(want.line) + " is not a line of this order.",
-                              Field("lines", i, "line_id"));
-      }
-      if (!ValidUnits(want.quantity)) {
-        return Error::Invalid("invalid_quantity", "A quantity must be a positive integer.",
-                              Field("lines", i, "quantity"));
-      }
-      request[want.line] += want.quantity;
-    }
+    auto summed = SumRequest(*order, c.lines, "cancel");
+    if (!summed.ok()) return summed.take_error();
+    request = std::move(summed.value());
     for (const auto& [line_id, qty] : request) {
       const OrderLine* line = state_.FindLine(line_id).second;
-      if (qty > line->quantity) {
-        return Error::Invalid("exceeds_ordered", "More units to cancel than the line ordered.", "lines")
-            .With("line_id", std::to_string(line_id))
-            .With("ordered", std::to_string(line->quantity.units()));
-      }
       if (qty > line->remaining()) {
         return Error::Conflict("exceeds_remaining", "More units to cancel than are left to ship.", "lines")
             .With("line_id", std::to_string(line_id))
@@ -460,27 +471,12 @@ Result<Outcome> Engine::Do(const ShipOrder& c, Execution& x) {
                              "location");
     }
   } else {
-    for (size_t i = 0; i < c.lines.size(); ++i) {
-      const auto& want = c.lines[i];
-      auto [o, line] = state_.FindLine(want.line);
-      if (o != order || !line) {
-        return Error::Invalid("unknown_line", "Line " + std::to_string(want.line) + " is not a line of this order.",
-                              Field("lines", i, "line_id"));
-      }
-      if (!ValidUnits(want.quantity)) {
-        return Error::Invalid("invalid_quantity", "A quantity must be a positive integer.",
-                              Field("lines", i, "quantity"));
-      }
-      request[want.line] += want.quantity;
-    }
+    auto summed = SumRequest(*order, c.lines, "ship");
+    if (!summed.ok()) return summed.take_error();
+    request = std::move(summed.value());
   }
   for (const auto& [line_id, qty] : request) {
     const OrderLine* line = state_.FindLine(line_id).second;
-    if (qty > line->quantity) {
-      return Error::Invalid("exceeds_ordered", "More units to ship than the line ordered.", "lines")
-          .With("line_id", std::to_string(line_id))
-          .With("ordered", std::to_string(line->quantity.units()));
-    }
     if (qty > line->AllocatedAt(loc)) {
       return Error::Conflict("not_allocated", "Only allocated units can ship.", "lines")
           .With("line_id", std::to_string(line_id))

@@ -13,6 +13,7 @@
 // excluded by the caller (app::ShopWriter holds a shared mutex for that).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -125,6 +126,10 @@ class Engine {
   void CancelLine(Execution& x, const Order& order, const OrderLine& line, Quantity quantity,
                   const std::string& reason);
 
+  // Sums a request's quantities per line, checking each names a line of `order` with a positive
+  // quantity and none asks for more than its line ordered (`verb` names the action in errors).
+  Result<std::map<LineId, Quantity>> SumRequest(const Order& order, const std::vector<LineQuantity>& lines,
+                                                const char* verb) const;
   Result<LocationIndex> ResolveLocation(const std::string& code, const char* field) const;
   Result<const SkuState*> ResolveSku(const std::string& sku, const char* field) const;
 
