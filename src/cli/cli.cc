@@ -4,6 +4,10 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <unistd.h>
+
+#include "cli/import_export.h"
+
 #include "store/sqlite_store.h"
 
 namespace belofte::cli {
@@ -79,6 +83,19 @@ int Main(int argc, char** argv) {
   eval_reliability->add_option("--window", eval_options.window, "0: fit all; N: an accumulator of the last N")
       ->capture_default_str();
 
+  std::string csv_kind, csv_file;
+  auto* import_cmd = app.add_subcommand("import", "Import CSV into a store (the server must not be running)");
+  import_cmd->add_option("kind", csv_kind, "suppliers | supplier-terms | purchase-orders")
+      ->required()
+      ->check(CLI::IsMember(ImportExportKinds()));
+  import_cmd->add_option("file", csv_file, "CSV file with a header row")->required();
+  import_cmd->add_option("--db", db, "SQLite database file")->capture_default_str();
+  auto* export_cmd = app.add_subcommand("export", "Write the store's current state as CSV to stdout");
+  export_cmd->add_option("kind", csv_kind, "suppliers | supplier-terms | purchase-orders")
+      ->required()
+      ->check(CLI::IsMember(ImportExportKinds()));
+  export_cmd->add_option("--db", db, "SQLite database file")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -99,6 +116,8 @@ int Main(int argc, char** argv) {
   if (*token_revoke) return TokenRevoke(db, token_id, std::cout, std::cerr);
   if (*token_list) return TokenList(db, std::cout, std::cerr);
   if (*eval_reliability) return EvalSupplierReliability(eval_options, std::cout, std::cerr);
+  if (*import_cmd) return Import(csv_kind, csv_file, db, std::cout, std::cerr, ::isatty(STDERR_FILENO) != 0);
+  if (*export_cmd) return Export(csv_kind, db, std::cout, std::cerr);
   return 2;
 }
 

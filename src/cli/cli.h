@@ -1,6 +1,6 @@
 // cli.h — the `belofte` command line: parses arguments and runs a command.
 //
-// Commands: init, demo, check, version, serve, token, eval (import and export arrive with
+// Commands: init, demo, check, version, serve, token, eval, import, export (more arrive with
 // their issues). Each command is a function taking its parsed options and returning the exit
 // code; all output goes to the given streams so tests can capture it.
 // Thread safety: call from main() only.
@@ -52,6 +52,14 @@ struct EvalReliabilityOptions {
   size_t window = 0;  // 0: fit every fitted delivery; N: an accumulator of the last N
 };
 int EvalSupplierReliability(const EvalReliabilityOptions& options, std::ostream& out, std::ostream& err);
+
+// `belofte import KIND FILE` / `belofte export KIND` (import_export.cc, docs/import-export.md), KIND =
+// suppliers | supplier-terms | purchase-orders. Import: exit 0 when every row was accepted, 1 when
+// some were rejected, 2 when nothing could be imported (unreadable file, bad header, store locked);
+// `progress` draws a progress bar on `err`. Export: CSV on `out`; exit 0, 1 when the store cannot be read.
+int Import(const std::string& kind, const std::string& file, const std::string& db, std::ostream& out,
+           std::ostream& err, bool progress = false);
+int Export(const std::string& kind, const std::string& db, std::ostream& out, std::ostream& err);
 
 // The demo story (demo.cc), against a loaded, empty shop.
 void RunDemoStory(app::ShopWriter& writer, store::SqliteStore& store, std::ostream& out);

@@ -1149,10 +1149,11 @@ SupplierDelivery DeliveryOf(const PurchaseOrder& po, const PurchaseOrderLine& l)
   return d;
 }
 
+// Kept until the batch is durable; EvictClosedOrders trims to kDeliveriesKept afterwards, so the
+// store sees every delivery it has to write.
 void Remember(SupplierState& supplier, SupplierDelivery d) {
   supplier.deliveries_total++;
   supplier.deliveries.push_back(d);
-  if (supplier.deliveries.size() > kDeliveriesKept) supplier.deliveries.erase(supplier.deliveries.begin());
 }
 
 }  // namespace
@@ -1201,6 +1202,10 @@ void Engine::EvictClosedOrders(const std::vector<OrderId>& candidates) {
       touched.insert(line.sku);
     }
     state_.orders.erase(it);
+  }
+  for (auto& [code, supplier] : state_.suppliers) {
+    auto& d = supplier.deliveries;
+    if (d.size() > kDeliveriesKept) d.erase(d.begin(), d.end() - static_cast<long>(kDeliveriesKept));
   }
   // Prune a SKU's line list once half of it belongs to evicted orders: amortised O(1) per line.
   for (const auto& code : touched) {

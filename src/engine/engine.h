@@ -71,8 +71,9 @@ class Engine {
   // by Execute against the state it is applied to (replay of the shop's own log).
   void Apply(const Event& event);
 
-  // Drops orders with nothing left to ship from memory (their rows are in the store).
-  // Call only after the events that closed them are durable.
+  // Drops orders with nothing left to ship from memory (their rows are in the store), and trims
+  // each supplier's deliveries to the last kDeliveriesKept. Call only after the events that
+  // closed them are durable.
   void EvictClosedOrders(const std::vector<OrderId>& candidates);
   void EvictAllClosedOrders();
 

@@ -53,7 +53,7 @@ constexpr size_t kDeliveriesKept = 500;
 struct SupplierState {
   Supplier supplier;
   std::map<std::string, SupplierTerms> terms;  // by SKU
-  std::vector<SupplierDelivery> deliveries;    // oldest first, at most kDeliveriesKept
+  std::vector<SupplierDelivery> deliveries;    // oldest first; trimmed to kDeliveriesKept after commits
   int64_t receipts = 0;                        // receipt lines ever booked against its orders
   int64_t deliveries_total = 0;                // deliveries ever recorded (the store keeps them all)
 };

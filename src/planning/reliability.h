@@ -69,7 +69,8 @@ inline constexpr double kP90 = 0.9;
 
 // One receipt line: a purchase-order line and what came of it. Recommended use in the engine:
 // one observation per purchase-order line once it is closed (fully received, or the remainder
-// cancelled), with `arrived` = the day of its first receipt and `received_quantity` = the total.
+// cancelled), with `arrived` = the day of the receipt that completed it (or the last one before
+// the rest was cancelled) and `received_quantity` = the total.
 struct DeliveryObservation {
   std::optional<Date> ordered;    // the PO was sent to the supplier (unknown: no lead time)
   Date promised;                  // the date the supplier promised when the order was placed

@@ -123,16 +123,17 @@ class RowBatch {
 //
 // SQLite's automatic checkpoint runs inside the COMMIT that takes the WAL past 1,000 pages, on
 // the writer's thread. Start() replaces it (sqlite3_wal_hook, which also switches the
-// connection's wal_autocheckpoint off): after each commit the hook only wakes this object's
-// thread, which, once the WAL holds `start_frames` frames, runs a PASSIVE checkpoint on its own
-// connection while the writer goes on with its next transactions. PASSIVE copies what it can
-// without waiting for anyone; the first write transaction after a checkpoint that copied
-// everything restarts the WAL from its beginning. Under continuous load the writer may always
-// have committed again before a checkpoint finishes, so as a bound the hook itself, when the WAL
-// reaches `limit_frames`, waits for a running checkpoint and checkpoints the rest on the writer
-// connection (little is left by then): the next transaction restarts the WAL. The thread runs
-// at nice kNice, so on a busy machine the writer's commits get the CPU first; should it fall
-// behind, the bound above makes the writer catch up.
+// connection's wal_autocheckpoint off): after each commit that leaves the WAL at `start_frames`
+// frames or more, the hook only wakes this object's thread, which runs a PASSIVE checkpoint on
+// its own connection while the writer goes on with its next transactions. PASSIVE copies what it
+// can without waiting for anyone; the first write transaction after a checkpoint that copied
+// everything restarts the WAL from its beginning, so checkpoints follow every commit until that
+// happens: a small WAL that is overwritten flushes faster than a growing one. Under continuous
+// load the writer may always have committed again before a checkpoint finishes, so as a bound
+// the hook itself, when the WAL reaches `limit_frames`, waits for a running checkpoint and
+// checkpoints the rest on the writer connection (little is left by then): the next transaction
+// restarts the WAL. The thread runs at nice kNice, so on a busy machine the writer's commits get
+// the CPU first; should it fall behind, the bound above makes the writer catch up.
 // Checkpoints never affect durability: a commit is durable in the WAL before they run.
 // Thread safety: the hook runs on the writer connection's thread; the rest is internal. The
 // writer connection must outlive this object.

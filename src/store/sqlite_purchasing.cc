@@ -127,6 +127,32 @@ Status WritePurchasing(Database& db, const std::vector<Event>& events, const Sho
   for (const auto& code : suppliers) {
     const SupplierState& s = state.suppliers.at(code);
     const Supplier& sup = s.supplier;
+    // Deliveries are append-only: write those recorded since the count stored with the supplier.
+    int64_t stored = 0;
+    {
+      auto count = db.Prepare("SELECT deliveries_total FROM suppliers WHERE code = ?");
+      if (!count.ok()) return count.take_error();
+      count->Bind(1, code);
+      if (count->Step()) stored = count->Int(0);
+      BELOFTE_RETURN_IF_ERROR(count->status());
+    }
+    const int64_t first_kept = s.deliveries_total - static_cast<int64_t>(s.deliveries.size());
+    if (stored < first_kept) {
+      return Error::Internal("supplier " + code + ": more deliveries closed in one batch than memory keeps (" +
+                             std::to_string(s.deliveries_total - stored) + ")");
+    }
+    for (int64_t n = stored; n < s.deliveries_total; ++n) {
+      const SupplierDelivery& d = s.deliveries[static_cast<size_t>(n - first_kept)];
+      BELOFTE_RETURN_IF_ERROR(Run(db,
+                                  "INSERT INTO supplier_deliveries(supplier, n, ordered, promised, confirmed, arrived, "
+                                  "ordered_quantity, received_quantity) VALUES (?,?,?,?,?,?,?,?)",
+                                  [&](Statement& st) {
+                                    st.Bind(1, code).Bind(2, n).Bind(3, DateText(d.ordered));
+                                    st.Bind(4, d.promised.ToString()).Bind(5, d.confirmed.ToString());
+                                    st.Bind(6, d.arrived.ToString()).Bind(7, d.ordered_quantity);
+                                    st.Bind(8, d.received_quantity);
+                                  }));
+    }
     BELOFTE_RETURN_IF_ERROR(Run(
         db,
         "INSERT INTO suppliers(code, name, email, lead_time_days, min_order_value_cents, min_order_currency, receipts, "
@@ -140,28 +166,6 @@ Status WritePurchasing(Database& db, const std::vector<Event>& events, const Sho
           st.Bind(6, sup.min_order_value ? std::optional<std::string>(sup.min_order_value->currency()) : std::nullopt);
           st.Bind(7, s.receipts).Bind(8, s.deliveries_total);
         }));
-    // Deliveries are append-only: write those recorded since the stored count.
-    int64_t stored = 0;
-    {
-      auto count = db.Prepare("SELECT count(*) FROM supplier_deliveries WHERE supplier = ?");
-      if (!count.ok()) return count.take_error();
-      count->Bind(1, code);
-      if (count->Step()) stored = count->Int(0);
-      BELOFTE_RETURN_IF_ERROR(count->status());
-    }
-    const int64_t first_kept = s.deliveries_total - static_cast<int64_t>(s.deliveries.size());
-    for (int64_t n = std::max(stored, first_kept); n < s.deliveries_total; ++n) {
-      const SupplierDelivery& d = s.deliveries[static_cast<size_t>(n - first_kept)];
-      BELOFTE_RETURN_IF_ERROR(Run(db,
-                                  "INSERT INTO supplier_deliveries(supplier, n, ordered, promised, confirmed, arrived, "
-                                  "ordered_quantity, received_quantity) VALUES (?,?,?,?,?,?,?,?)",
-                                  [&](Statement& st) {
-                                    st.Bind(1, code).Bind(2, n).Bind(3, DateText(d.ordered));
-                                    st.Bind(4, d.promised.ToString()).Bind(5, d.confirmed.ToString());
-                                    st.Bind(6, d.arrived.ToString()).Bind(7, d.ordered_quantity);
-                                    st.Bind(8, d.received_quantity);
-                                  }));
-    }
   }
   for (const auto& [supplier, sku] : terms) {
     const SupplierTerms& t = state.suppliers.at(supplier).terms.at(sku);

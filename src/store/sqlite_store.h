@@ -6,10 +6,11 @@
 // and recorded in `schema_migrations`; Open applies the missing ones. synchronous=FULL: a
 // committed transaction survives power loss and kill -9.
 //
-// Commit writes each touched row once, with its final value: new orders with their lines and
-// allocations, then per changed line one UPDATE and per changed (line, location) allocation one
-// upsert or delete; an order row is rewritten only when its status or payment changed. WAL
-// checkpoints run on a background thread (WalCheckpointer), not inside Commit.
+// Commit writes each touched row once, with its final value, many rows per statement
+// (RowBatch): events, new orders with their lines and allocations, changed lines, and per
+// changed (line, location) allocation one upsert or delete; an order row is rewritten only when
+// its status or payment changed. WAL checkpoints run on a background thread (WalCheckpointer),
+// not inside Commit.
 //
 // Ownership: a read-write SqliteStore holds an exclusive advisory lock on `<db>.lock`, so two
 // processes never write one shop. Load and the reads of closed orders use a second connection.
