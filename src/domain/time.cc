@@ -95,7 +95,8 @@ void PutYmd(char* out, const Civil& c) {
   PutDigits(out + 8, c.d, 2);
 }
 
-// The formats for years outside 0000-9999, which the fast paths above do not cover.
+// Years outside 0000-9999 (never parsed, but representable) keep the printf forms: a sign, or
+// more than four digits. ToString takes these only for them.
 std::string FormatYmdSlow(const Civil& c) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.y), c.m, c.d);
