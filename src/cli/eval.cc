@@ -14,7 +14,7 @@
 #include <tuple>
 
 #include "cli/cli.h"
-#include "cli/scms.h"
+#include "cli/delivery_history.h"
 #include "planning/reliability.h"
 
 namespace belofte::cli {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "cli/cli.h"
-#include "cli/scms.h"
+#include "cli/delivery_history.h"
 #include "support/temp_dir.h"
 
 namespace belofte {

@@ -1,4 +1,4 @@
-#include "cli/scms.h"
+#include "cli/delivery_history.h"
 
 #include <csv.h>
 

@@ -1,4 +1,4 @@
-// scms.h — reads the SCMS delivery history (USAID "Supply Chain Shipment Pricing Data", see
+// delivery_history.h — reads the SCMS delivery history (USAID "Supply Chain Shipment Pricing Data", see
 // ../shared/data/README.md) into delivery observations, for `belofte eval supplier-reliability`.
 //
 // The CSV (RFC 4180, parsed by libcsv) is streamed; columns are found by their header names, so
