@@ -112,6 +112,12 @@ void PrintTable(const std::string& title, const std::vector<Row>& rows) {
   std::fflush(stdout);
 }
 
+std::string Fixed(double v, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
 std::string Thousands(int64_t value) {
   std::string digits = std::to_string(value < 0 ? -value : value);
   std::string out;

@@ -58,6 +58,8 @@ struct Row {
 inline std::string Verdict(bool ok) { return ok ? "yes" : "NO"; }
 void PrintTable(const std::string& title, const std::vector<Row>& rows);
 
+// "12.3" (v with `decimals` decimals).
+std::string Fixed(double v, int decimals = 1);
 // "1,234,567"
 std::string Thousands(int64_t value);
 std::string FormatBytes(int64_t bytes);  // "123.4 MiB"

@@ -27,16 +27,6 @@
 using namespace belofte;
 using namespace belofte::bench;
 
-namespace {
-
-std::string Fixed(double v, int decimals = 1) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   CLI::App app{"belofte durable order intake benchmark"};
   size_t skus = 10'000, lines = 200'000, clients = 4, inflight = 256, batch = 50'000;

@@ -24,12 +24,6 @@ using namespace belofte::bench;
 
 namespace {
 
-std::string Fixed(double v, int decimals = 1) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 int64_t FileSize(const std::string& path) {
   std::error_code ec;
   auto size = std::filesystem::file_size(path, ec);

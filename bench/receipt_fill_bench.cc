@@ -43,12 +43,6 @@ namespace {
 constexpr char kHotSku[] = "SKU-HOT-GRINDER";
 constexpr char kSupplier[] = "groothandel-koffie";
 
-std::string Fixed(double v, int decimals = 1) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 double Median(std::vector<double> v) { return Percentile(std::move(v), 50); }
 
 struct Setup {

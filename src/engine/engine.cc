@@ -29,21 +29,6 @@ std::string Field(const char* name, size_t index, const char* member) {
   return std::string(name) + "[" + std::to_string(index) + "]." + member;
 }
 
-OrderId OrderOf(const EventBody& body) {
-  return std::visit(
-      [](const auto& e) -> OrderId {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, OrderPlaced>) {
-          return 0;  // a new order did not exist before: it cannot "become" ready
-        } else if constexpr (requires { e.order; }) {
-          return e.order;
-        } else {
-          return 0;
-        }
-      },
-      body);
-}
-
 }  // namespace
 
 Instant CommandTime(const Command& command) {
@@ -56,7 +41,9 @@ class Engine::Execution {
   Execution(Engine& engine, Instant at, std::vector<Event>* out) : engine_(engine), at_(at), out_(out) {}
 
   void Emit(EventBody body) {
-    if (OrderId id = OrderOf(body); id != 0 && !before_.count(id)) {
+    // A new order did not exist before: it cannot "become" ready.
+    OrderId id = std::holds_alternative<OrderPlaced>(body) ? 0 : OrderIdOf(body);
+    if (id != 0 && !before_.count(id)) {
       if (const Order* order = engine_.state_.FindOrder(id)) before_[id] = ReadyToShip(*order);
     }
     if (const auto* fill = std::get_if<BackorderFilled>(&body)) {

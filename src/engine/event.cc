@@ -27,4 +27,36 @@ std::string_view EventType(const EventBody& body) {
   return std::visit(Namer{}, body);
 }
 
+OrderId OrderIdOf(const EventBody& body) {
+  return std::visit(
+      [](const auto& e) -> OrderId {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, OrderPlaced>) {
+          return e.order.id;
+        } else if constexpr (requires { e.order; }) {
+          return e.order;
+        } else {
+          return 0;
+        }
+      },
+      body);
+}
+
+const std::string* SkuOf(const EventBody& body) {
+  return std::visit(
+      [](const auto& e) -> const std::string* {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, ProductUpserted>) {
+          return &e.product.sku;
+        } else if constexpr (std::is_same_v<T, StockMoved>) {
+          return &e.movement.sku;
+        } else if constexpr (requires { e.sku; }) {
+          return &e.sku;
+        } else {
+          return nullptr;
+        }
+      },
+      body);
+}
+
 }  // namespace belofte::engine

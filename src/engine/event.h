@@ -183,5 +183,9 @@ struct Event {
 
 // The snake_case name of an event's type ("order_placed"), as stored in `events.type`.
 std::string_view EventType(const EventBody& body);
+// The sales order an event is about (0: none), as stored in `events.order_id`.
+OrderId OrderIdOf(const EventBody& body);
+// The SKU an event is about (null: none), as stored in `events.sku`.
+const std::string* SkuOf(const EventBody& body);
 
 }  // namespace belofte::engine

@@ -399,39 +399,6 @@ struct Touched {
   }
 };
 
-OrderId EventOrder(const EventBody& body) {
-  return std::visit(
-      [](const auto& e) -> OrderId {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, OrderPlaced>) {
-          return e.order.id;
-        } else if constexpr (requires { e.order; }) {
-          return e.order;
-        } else {
-          return 0;
-        }
-      },
-      body);
-}
-
-// The SKU an event is about, or null.
-const std::string* EventSku(const EventBody& body) {
-  return std::visit(
-      [](const auto& e) -> const std::string* {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, ProductUpserted>) {
-          return &e.product.sku;
-        } else if constexpr (std::is_same_v<T, StockMoved>) {
-          return &e.movement.sku;
-        } else if constexpr (requires { e.sku; }) {
-          return &e.sku;
-        } else {
-          return nullptr;
-        }
-      },
-      body);
-}
-
 }  // namespace
 
 Status SqliteStore::Commit(const std::vector<Event>& events, const std::vector<app::KeyedReply>& replies,
@@ -458,8 +425,8 @@ Status SqliteStore::WriteBatch(const std::vector<Event>& events, const std::vect
   std::string& payload = payload_buffer_;
   BELOFTE_RETURN_IF_ERROR(s.insert_event.Run(events.size(), [&](Statement& st, int p, size_t i) {
     const Event& e = events[i];
-    const OrderId order = EventOrder(e.body);
-    const std::string* sku = EventSku(e.body);
+    const OrderId order = OrderIdOf(e.body);
+    const std::string* sku = SkuOf(e.body);
     payload.clear();
     AppendEventPayload(e.body, &payload);
     st.Bind(p + 1, id(e.seq))
