@@ -15,6 +15,7 @@
 #include "domain/purchase_order.h"
 #include "domain/supplier.h"
 #include "domain/time.h"
+#include "engine/promise_state.h"
 
 namespace belofte::engine {
 
@@ -177,10 +178,16 @@ struct CancelPurchaseOrder {
   Instant at;
 };
 
+struct SetPromiseSettings {
+  PromiseSettings settings;
+  Instant at;
+};
+
 using Command = std::variant<UpsertProduct, UpsertLocation, PlaceOrder, SetPayment, CancelOrder, ShipOrder,
                              AdjustStock, CountStock, ReceiveStock, TransferStock, SetLinePriority, UpsertSupplier,
                              UpsertSupplierTerms, CreatePurchaseOrder, SendPurchaseOrder, ConfirmPurchaseOrder,
-                             MovePurchaseOrderDate, ReceivePurchaseOrder, CancelPurchaseOrder>;
+                             MovePurchaseOrderDate, ReceivePurchaseOrder, CancelPurchaseOrder,
+                             SetPromiseSettings>;
 
 // The business time of any command.
 Instant CommandTime(const Command& command);

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <utility>
 
 namespace belofte::engine {
 
@@ -52,8 +53,51 @@ class Engine::Execution {
     if (const auto* moved = std::get_if<StockMoved>(&body)) outcome.movements.push_back(moved->movement);
     Event event{engine_.state_.last_seq + 1, at_, std::move(body)};
     engine_.Apply(event);
+    NoteAffected(event.body);
     out_->push_back(std::move(event));
   }
+
+  // The SKUs whose promises an event may move (after it was applied).
+  void NoteAffected(const EventBody& body) {
+    const ShopState& state = engine_.state_;
+    const auto po_skus = [&](PurchaseOrderId id) {
+      for (const auto& l : state.purchase_orders.at(id).lines) affected_.insert(l.sku);
+    };
+    std::visit(
+        [&](const auto& e) {
+          using T = std::decay_t<decltype(e)>;
+          if constexpr (std::is_same_v<T, LinePromised> || std::is_same_v<T, ChannelCreated> ||
+                        std::is_same_v<T, LocationUpserted> || std::is_same_v<T, PurchaseOrderCreated>) {
+            // promises themselves, and facts no promise rests on
+          } else if constexpr (std::is_same_v<T, OrderPlaced>) {
+            for (const auto& l : e.order.lines) {
+              if (l.backordered.positive()) affected_.insert(l.sku);
+            }
+          } else if constexpr (std::is_same_v<T, PaymentChanged>) {
+            if (const Order* o = state.FindOrder(e.order)) {
+              for (const auto& l : o->lines) affected_.insert(l.sku);
+            }
+          } else if constexpr (std::is_same_v<T, PurchaseOrderSent> || std::is_same_v<T, PurchaseOrderReceived> ||
+                               std::is_same_v<T, PurchaseOrderCancelled> ||
+                               std::is_same_v<T, PurchaseOrderDatesChanged>) {
+            po_skus(e.purchase_order);
+          } else if constexpr (std::is_same_v<T, SupplierUpserted>) {
+            if (const SupplierState* s = state.FindSupplier(e.supplier.code)) {
+              for (const auto& [sku, terms] : s->terms) affected_.insert(sku);
+            }
+          } else if constexpr (std::is_same_v<T, PromiseSettingsChanged>) {
+            for (const auto& [code, sku] : state.skus) {
+              if (!sku.queue.empty()) affected_.insert(code);
+            }
+          } else if (const std::string* sku = SkuOf(body)) {
+            affected_.insert(*sku);
+          }
+        },
+        body);
+  }
+
+  // Takes the SKUs noted so far (re-promising may note more: it emits only LinePromised).
+  std::set<std::string> TakeAffected() { return std::exchange(affected_, {}); }
 
   Outcome Finish() {
     for (const auto& [id, was_ready] : before_) {
@@ -73,6 +117,7 @@ class Engine::Execution {
   Instant at_;
   std::vector<Event>* out_;
   std::map<OrderId, bool> before_;  // ready to ship before the command
+  std::set<std::string> affected_;  // SKUs whose promises may have moved
 };
 
 Engine::Engine(std::unique_ptr<QueuePriorityRule> rule) : rule_(std::move(rule)) {
@@ -86,6 +131,8 @@ Result<Outcome> Engine::Execute(const Command& command, std::vector<Event>* even
   if (!result.ok()) return result;
   // The handler says what it did to its subject; the execution collected the side effects.
   Outcome out = std::move(result.value());
+  promiser_.Refresh();
+  for (const std::string& sku : x.TakeAffected()) Repromise(x, sku);
   Outcome effects = x.Finish();
   out.movements = std::move(effects.movements);
   out.filled = std::move(effects.filled);
@@ -273,13 +320,23 @@ Result<Outcome> Engine::Do(const PlaceOrder& c, Execution& x) {
         s.short_deny = true;
       } else if (auto headroom = policy.Headroom(sku->backordered + s.backordered); headroom && *headroom < left) {
         s.short_cap = true;
-      } else if (policy.kind == BackorderPolicyKind::kPreorder && policy.max_wait_days && policy.release_date &&
-                 policy.release_date->days() - c.placed_at.date().days() > *policy.max_wait_days) {
-        return Error::Conflict("max_wait_exceeded",
-                               "The release date of '" + in.sku + "' is further away than its max_wait_days.",
-                               Field("lines", i, "sku"))
-            .With("sku", in.sku)
-            .With("release_date", policy.release_date->ToString());
+      } else if (policy.max_wait_days) {
+        // The promise this line would get, behind everything waiting and this order's earlier
+        // lines of the SKU, must not be further away than the product allows.
+        // The wait counts from placed_at: a marketplace order that arrives late waited already.
+        const Promise p = promiser_.Walk(*sku, c.at.date()).At(sku->backordered.units() + s.requested.units());
+        if (p.p90.days() - c.placed_at.date().days() > *policy.max_wait_days) {
+          Error e = Error::Conflict("max_wait_exceeded",
+                                    "'" + in.sku + "' would ship later than its max_wait_days allow.",
+                                    Field("lines", i, "sku"))
+                        .With("sku", in.sku)
+                        .With("p90", p.p90.ToString())
+                        .With("max_wait_days", std::to_string(*policy.max_wait_days));
+          if (p.basis == PromiseBasis::kReleaseDate && policy.release_date) {
+            (void)std::move(e).With("release_date", policy.release_date->ToString());
+          }
+          return e;
+        }
       }
       s.backordered += left;
       line.backordered = left;
@@ -913,6 +970,61 @@ Result<Outcome> Engine::Do(const CancelPurchaseOrder& c, Execution& x) {
 // ---------------------------------------------------------------------------------------------
 // Apply
 
+Result<Outcome> Engine::Do(const SetPromiseSettings& c, Execution& x) {
+  const PromiseSettings& p = c.settings;
+  if (p.threshold_working_days < 0 || p.threshold_working_days > 365) {
+    return Error::Invalid("invalid_threshold", "threshold_working_days must be between 0 and 365.",
+                          "threshold_working_days");
+  }
+  const auto valid_handling = [](int32_t d) { return d >= 0 && d <= 60; };
+  if (!valid_handling(p.handling_days)) {
+    return Error::Invalid("invalid_handling_days", "handling_days must be between 0 and 60.", "handling_days");
+  }
+  for (const auto& [code, days] : p.location_handling) {
+    if (!state_.FindLocation(code)) {
+      return Error::Invalid("unknown_location", "No location with code '" + code + "'.",
+                            "handling_days_by_location." + code)
+          .With("location", code);
+    }
+    if (!valid_handling(days)) {
+      return Error::Invalid("invalid_handling_days", "handling_days must be between 0 and 60.",
+                            "handling_days_by_location." + code);
+    }
+  }
+  if (p.default_lead_time_days < 0 || p.default_lead_time_days > kMaxLeadTimeDays) {
+    return Error::Invalid("invalid_lead_time", "default_lead_time_days must be between 0 and 730.",
+                          "default_lead_time_days");
+  }
+  if (p.calendar.closed_dates.size() > 1000) {
+    return Error::Invalid("too_many_closed_dates", "At most 1000 closed dates.", "calendar.closed_dates");
+  }
+  PromiseSettings normalised = p;
+  normalised.calendar = planning::WorkingCalendar(p.calendar).config();  // sorted, unique
+  Outcome out;
+  if (normalised == state_.promise_settings) return out;
+  x.Emit(PromiseSettingsChanged{std::move(normalised)});
+  return out;
+}
+
+void Engine::Repromise(Execution& x, const std::string& code) {
+  const SkuState* sku = state_.FindSku(code);
+  if (!sku || sku->queue.empty()) return;
+  const int32_t threshold = state_.promise_settings.threshold_working_days;
+  for (const auto& [line_id, promise] : promiser_.QueuePromises(*sku, x.at().date())) {
+    const OrderId order = state_.line_order.at(line_id);
+    auto it = state_.promises.find(line_id);
+    if (it == state_.promises.end()) {
+      x.Emit(LinePromised{order, line_id, code, promise, std::nullopt, false});
+      continue;
+    }
+    const LinePromises& known = it->second;
+    if (known.current == promise) continue;
+    const int32_t moved = promiser_.calendar().WorkingDaysBetween(known.given.p90, promise.p90);
+    const bool notify = moved > threshold || moved < -threshold;
+    x.Emit(LinePromised{order, line_id, code, promise, notify ? known.given : known.current, notify});
+  }
+}
+
 void Engine::Apply(const Event& event) {
   state_.last_seq = event.seq;
   applying_at_ = event.at;
@@ -1082,12 +1194,41 @@ void Engine::On(const LinePrioritySet& e) {
   if (line.backordered.positive()) Enqueue(sku, order, line);
 }
 
-void Engine::On(const SupplierUpserted& e) { state_.suppliers[e.supplier.code].supplier = e.supplier; }
+void Engine::On(const SupplierUpserted& e) {
+  state_.suppliers[e.supplier.code].supplier = e.supplier;
+  promiser_.SupplierChanged(e.supplier.code);  // the prior's nominal lead time
+}
+
+void Engine::On(const LinePromised& e) {
+  auto [it, fresh] = state_.promises.try_emplace(e.line);
+  LinePromises& p = it->second;
+  if (fresh || !e.previous) {
+    p.order = e.order;
+    p.first = p.given = p.current = e.promise;
+    p.first_at = p.given_at = applying_at_;
+    return;
+  }
+  p.current = e.promise;
+  if (e.notify) {
+    p.given = e.promise;
+    p.given_at = applying_at_;
+  }
+}
+
+void Engine::On(const PromiseSettingsChanged& e) {
+  state_.promise_settings = e.settings;
+  promiser_.SettingsChanged();
+}
 
 void Engine::On(const SupplierTermsUpserted& e) { state_.suppliers[e.terms.supplier].terms[e.terms.sku] = e.terms; }
 
 void Engine::CountIncoming(const PurchaseOrder& po, int sign) {
-  for (const auto& l : po.lines) MutableSku(l.sku).incoming += l.outstanding() * sign;
+  for (const auto& l : po.lines) {
+    SkuState& sku = MutableSku(l.sku);
+    sku.incoming += l.outstanding() * sign;
+    std::erase(sku.supply, po.id);
+    if (sign > 0 && l.outstanding().positive()) sku.supply.push_back(po.id);
+  }
 }
 
 void Engine::On(const PurchaseOrderCreated& e) {
@@ -1157,7 +1298,11 @@ void Engine::On(const PurchaseOrderReceived& e) {
       bool was_open = l.outstanding().positive();
       MutableSku(l.sku).incoming -= Min(r.quantity, l.outstanding());
       l.received += r.quantity;
-      if (was_open && !l.outstanding().positive()) Remember(supplier, DeliveryOf(po, l));
+      if (was_open && !l.outstanding().positive()) {
+        Remember(supplier, DeliveryOf(po, l));
+        promiser_.SupplierChanged(po.supplier);
+        std::erase(MutableSku(l.sku).supply, po.id);
+      }
     }
   }
   bool complete = true;
@@ -1170,7 +1315,10 @@ void Engine::On(const PurchaseOrderCancelled& e) {
   if (po.IsSupply()) CountIncoming(po, -1);
   // Lines that arrived in part are closed short: their fill counts for the supplier.
   for (const auto& l : po.lines) {
-    if (l.last_arrival && l.outstanding().positive()) Remember(state_.suppliers[po.supplier], DeliveryOf(po, l));
+    if (l.last_arrival && l.outstanding().positive()) {
+      Remember(state_.suppliers[po.supplier], DeliveryOf(po, l));
+      promiser_.SupplierChanged(po.supplier);
+    }
   }
   po.status = PurchaseOrderStatus::kCancelled;
 }
@@ -1185,6 +1333,7 @@ void Engine::EvictClosedOrders(const std::vector<OrderId>& candidates) {
     if (it == state_.orders.end() || !Closed(it->second)) continue;
     for (const auto& line : it->second.lines) {
       state_.line_order.erase(line.id);
+      state_.promises.erase(line.id);
       state_.skus.at(line.sku).evicted_lines++;
       touched.insert(line.sku);
     }
@@ -1219,6 +1368,7 @@ void Engine::LoadSnapshot(ShopState state) {
     sku.evicted_lines = 0;
     sku.backordered = kNoUnits;
     sku.incoming = kNoUnits;
+    sku.supply.clear();
   }
   for (const auto& [id, po] : state_.purchase_orders) {
     if (po.IsSupply()) CountIncoming(po, +1);
@@ -1238,6 +1388,9 @@ void Engine::LoadSnapshot(ShopState state) {
       }
     }
   }
+  promiser_.SettingsChanged();
+  promiser_.AllSuppliersChanged();
+  promiser_.Refresh();
 }
 
 std::vector<QueueEntry> Engine::Queue(const std::string& sku_code, size_t limit) const {

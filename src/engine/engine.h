@@ -21,6 +21,7 @@
 #include "common/result.h"
 #include "engine/command.h"
 #include "engine/event.h"
+#include "engine/promiser.h"
 #include "engine/queue_priority.h"
 #include "engine/shop_state.h"
 
@@ -87,6 +88,8 @@ class Engine {
   std::vector<QueueEntry> Queue(const std::string& sku, size_t limit = SIZE_MAX) const;
   // 1-based position of a line in its SKU's queue; 0 when it is not waiting.
   int64_t QueuePosition(LineId line) const;
+  // Promise questions answered from the live state (engine/promiser.h).
+  const Promiser& promiser() const { return promiser_; }
 
  private:
   class Execution;
@@ -110,6 +113,10 @@ class Engine {
   Result<Outcome> Do(const MovePurchaseOrderDate& c, Execution& x);
   Result<Outcome> Do(const ReceivePurchaseOrder& c, Execution& x);
   Result<Outcome> Do(const CancelPurchaseOrder& c, Execution& x);
+  Result<Outcome> Do(const SetPromiseSettings& c, Execution& x);
+  // Re-promises the waiting lines of a SKU as of the command's day: the first promise of a line
+  // is given; a changed one is revised, or changed (told) past the threshold.
+  void Repromise(Execution& x, const std::string& sku);
   // Confirm and Move share their validation: new dates for all or some lines.
   Result<Outcome> ChangeDates(PurchaseOrderId id, const std::optional<Date>& all, const std::vector<SkuDate>& lines,
                               bool confirmed, Execution& x);
@@ -154,6 +161,8 @@ class Engine {
   void On(const PurchaseOrderDatesChanged& e);
   void On(const PurchaseOrderReceived& e);
   void On(const PurchaseOrderCancelled& e);
+  void On(const LinePromised& e);
+  void On(const PromiseSettingsChanged& e);
   // Adds (or removes, with sign -1) a purchase order's outstanding units to its SKUs' incoming.
   void CountIncoming(const PurchaseOrder& po, int sign);
 
@@ -168,6 +177,7 @@ class Engine {
 
   std::unique_ptr<QueuePriorityRule> rule_;
   ShopState state_;
+  Promiser promiser_{state_};  // reads state_; declared after it
   Instant applying_at_;  // the time of the event being applied
 };
 

@@ -23,6 +23,10 @@ std::string_view EventType(const EventBody& body) {
     std::string_view operator()(const PurchaseOrderDatesChanged&) const { return "purchase_order_dates_changed"; }
     std::string_view operator()(const PurchaseOrderReceived&) const { return "purchase_order_received"; }
     std::string_view operator()(const PurchaseOrderCancelled&) const { return "purchase_order_cancelled"; }
+    std::string_view operator()(const LinePromised& e) const {
+      return !e.previous ? "promise_given" : e.notify ? "promise_changed" : "promise_revised";
+    }
+    std::string_view operator()(const PromiseSettingsChanged&) const { return "promise_settings_changed"; }
   };
   return std::visit(Namer{}, body);
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -13,10 +14,12 @@
 #include "domain/location.h"
 #include "domain/order.h"
 #include "domain/product.h"
+#include "domain/promise.h"
 #include "domain/purchase_order.h"
 #include "domain/supplier.h"
 #include "domain/stock_movement.h"
 #include "domain/time.h"
+#include "engine/promise_state.h"
 
 namespace belofte::engine {
 
@@ -168,11 +171,30 @@ struct PurchaseOrderCancelled {
   bool operator==(const PurchaseOrderCancelled&) const = default;
 };
 
+// A waiting line was promised a date. The first promise of a line is `promise_given`; a later
+// one is `promise_changed` when its P90 moved more than the threshold from what the customer was
+// last told (`previous` is that promise; notices follow), else `promise_revised` (`previous` is
+// the line's current promise; shown, not told).
+struct LinePromised {
+  OrderId order = 0;
+  LineId line = 0;
+  std::string sku;
+  Promise promise;
+  std::optional<Promise> previous;
+  bool notify = false;
+  bool operator==(const LinePromised&) const = default;
+};
+
+struct PromiseSettingsChanged {
+  PromiseSettings settings;
+  bool operator==(const PromiseSettingsChanged&) const = default;
+};
+
 using EventBody = std::variant<ProductUpserted, LocationUpserted, ChannelCreated, OrderPlaced, StockMoved,
                                BackorderFilled, AllocationReturned, AllocationMoved, LineCancelled, LineShipped,
                                PaymentChanged, LinePrioritySet, SupplierUpserted, SupplierTermsUpserted,
                                PurchaseOrderCreated, PurchaseOrderSent, PurchaseOrderDatesChanged,
-                               PurchaseOrderReceived, PurchaseOrderCancelled>;
+                               PurchaseOrderReceived, PurchaseOrderCancelled, LinePromised, PromiseSettingsChanged>;
 
 struct Event {
   uint64_t seq = 0;  // 1, 2, 3 ... per shop, gap-free

@@ -20,6 +20,7 @@
 #include "domain/purchase_order.h"
 #include "domain/supplier.h"
 #include "engine/queue_priority.h"
+#include "engine/promise_state.h"
 
 namespace belofte::engine {
 
@@ -36,6 +37,7 @@ struct SkuState {
   std::set<QueueKey> queue;        // lines with backordered > 0; begin() is next in line
   Quantity backordered;            // sum of backordered over the queue
   Quantity incoming;               // outstanding units on open purchase orders (sent, confirmed, partly received)
+  std::vector<PurchaseOrderId> supply;  // purchase orders with outstanding units of this SKU (supply, promises)
   std::vector<LineId> lines;       // lines of live orders naming this SKU, plus evicted ones
   size_t evicted_lines = 0;        // how many of `lines` belong to evicted orders (pruned lazily)
 
@@ -69,6 +71,9 @@ struct ShopState {
 
   std::map<std::string, SupplierState> suppliers;
   std::map<PurchaseOrderId, PurchaseOrder> purchase_orders;  // every purchase order
+
+  PromiseSettings promise_settings;
+  std::unordered_map<LineId, LinePromises> promises;  // lines of live orders that were promised
 
   uint64_t last_seq = 0;
   PurchaseOrderId next_purchase_order_id = 1;

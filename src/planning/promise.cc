@@ -69,9 +69,10 @@ const PromiseWalk::Step* PromiseWalk::Cover(const std::vector<Step>& steps, doub
 }
 
 Date PromiseWalk::Ship(Date arrival) const {
-  Date day = arrival;
-  if (input_.release_date) day = std::max(day, *input_.release_date);
-  return calendar_->AddWorkingDays(day, input_.handling_days);
+  const Date ready = calendar_->AddWorkingDays(arrival, input_.handling_days);
+  // Goods that are in before the release date are packed ahead: they ship on the release date.
+  if (input_.release_date && *input_.release_date > ready) return calendar_->NextWorkingDay(*input_.release_date);
+  return ready;
 }
 
 Promise PromiseWalk::At(int64_t demand) const {
@@ -98,7 +99,8 @@ Promise PromiseWalk::At(int64_t demand) const {
     p.purchase_order = s50->purchase_order;
   }
   // A pre-order whose release date decides the P90 rests on the release date.
-  if (input_.release_date && *input_.release_date >= a90 && *input_.release_date > input_.today) {
+  if (input_.release_date && p.p90 == calendar_->NextWorkingDay(*input_.release_date) &&
+      *input_.release_date > input_.today) {
     p.basis = PromiseBasis::kReleaseDate;
     p.purchase_order = 0;
   }

@@ -7,8 +7,8 @@
 // supplier usually delivers). The queue position covered by a supply point gets that point's
 // arrival as its date; demand beyond all open supply gets the "not yet purchased" estimate: today
 // plus the lead-time quantiles of the preferred supplier (and never earlier than the last supply).
-// A pre-order never ships before its release date. Ship dates are the arrival, moved to a working
-// day, plus the handling days in working days.
+// Ship dates are the arrival, moved to a working day, plus the handling days in working days; a
+// pre-order ships on its release date (moved to a working day) when its goods are in before it.
 //
 // Cumulative demand D (units, including the line's own) maps to a date by binary search over the
 // supply sorted by arrival, so a whole queue of n lines costs O(n log s) and one availability

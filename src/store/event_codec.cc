@@ -295,6 +295,31 @@ struct Encoder {
   void operator()(const PurchaseOrderCancelled& e) const {
     w.BeginObject().Key("purchase_order_id").Uint(e.purchase_order).Key("reason").String(e.reason).EndObject();
   }
+  void WritePromise(const Promise& p) const {
+    w.BeginObject().Key("basis").String(ToString(p.basis)).Key("p50").String(p.p50.ToString());
+    w.Key("p90").String(p.p90.ToString()).Key("purchase_order_id").Uint(p.purchase_order).EndObject();
+  }
+  void operator()(const LinePromised& e) const {
+    w.BeginObject().Key("line_id").Uint(e.line).Key("notify").Bool(e.notify).Key("order_id").Uint(e.order);
+    if (e.previous) {
+      w.Key("previous");
+      WritePromise(*e.previous);
+    }
+    w.Key("promise");
+    WritePromise(e.promise);
+    w.Key("sku").String(e.sku).EndObject();
+  }
+  void operator()(const PromiseSettingsChanged& e) const {
+    const PromiseSettings& s = e.settings;
+    w.BeginObject().Key("calendar").BeginObject().Key("closed_dates").BeginArray();
+    for (Date d : s.calendar.closed_dates) w.String(d.ToString());
+    w.EndArray().Key("holidays").String(planning::ToString(s.calendar.holidays));
+    w.Key("weekends_closed").Bool(s.calendar.weekends_closed).EndObject();
+    w.Key("default_lead_time_days").Int(s.default_lead_time_days).Key("handling_days").Int(s.handling_days);
+    w.Key("handling_days_by_location").BeginObject();
+    for (const auto& [code, days] : s.location_handling) w.Key(code).Int(days);
+    w.EndObject().Key("threshold_working_days").Int(s.threshold_working_days).EndObject();
+  }
 };
 
 }  // namespace
@@ -469,6 +494,35 @@ EventBody DecodeOrThrow(std::string_view type, const json& j) {
     return e;
   }
   if (type == "purchase_order_cancelled") return PurchaseOrderCancelled{po_id(), j.at("reason").get<std::string>()};
+  auto promise = [&date](const json& v) {
+    return Promise{date(v.at("p50")), date(v.at("p90")), ParsePromiseBasis(v.at("basis").get<std::string>()).value(),
+                   v.at("purchase_order_id").get<PurchaseOrderId>()};
+  };
+  if (type == "promise_given" || type == "promise_changed" || type == "promise_revised") {
+    LinePromised e;
+    e.order = j.at("order_id").get<OrderId>();
+    e.line = j.at("line_id").get<LineId>();
+    e.sku = j.at("sku").get<std::string>();
+    e.promise = promise(j.at("promise"));
+    if (j.contains("previous")) e.previous = promise(j.at("previous"));
+    e.notify = j.at("notify").get<bool>();
+    return e;
+  }
+  if (type == "promise_settings_changed") {
+    PromiseSettingsChanged e;
+    PromiseSettings& s = e.settings;
+    const json& c = j.at("calendar");
+    for (const auto& d : c.at("closed_dates")) s.calendar.closed_dates.push_back(date(d));
+    if (!planning::ParseHolidayRegion(c.at("holidays").get<std::string>(), &s.calendar.holidays)) {
+      throw std::invalid_argument("unknown holiday region");
+    }
+    s.calendar.weekends_closed = c.at("weekends_closed").get<bool>();
+    s.default_lead_time_days = j.at("default_lead_time_days").get<int32_t>();
+    s.handling_days = j.at("handling_days").get<int32_t>();
+    for (const auto& [code, days] : j.at("handling_days_by_location").items()) s.location_handling[code] = days.get<int32_t>();
+    s.threshold_working_days = j.at("threshold_working_days").get<int32_t>();
+    return e;
+  }
   throw std::invalid_argument("unknown event type");
 }
 

@@ -191,9 +191,11 @@ TEST(ApiOrders, PreorderTooLongBeforeReleaseIs409MaxWaitExceeded) {
             201);
   json body = OneLine("o1", json{{"sku", "PRE"}, {"quantity", 1}});
   body["placed_at"] = "2026-03-01T10:00:00Z";
+  body["at"] = "2026-03-01T10:00:00Z";  // the promise is computed as of `at`, the wait from placed_at
   EXPECT_TRUE(IsProblem(shop.PlaceOrder(body), 409, "max_wait_exceeded"));
   EXPECT_EQ(shop.Queue("PRE"), json::array());
   body["placed_at"] = "2026-05-15T10:00:00Z";
+  body["at"] = "2026-05-15T10:00:00Z";
   EXPECT_EQ(Expect(shop.PlaceOrder(body), 201)["status"], "backordered");
 }
 

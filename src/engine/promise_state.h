@@ -1,0 +1,44 @@
+// promise_state.h — what the engine keeps about promises: the shop's promise settings and the
+// promises given to each waiting line. (The walk itself is planning/promise.h; the engine's use
+// of it is engine/promiser.h.) Thread safety: values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "domain/order.h"
+#include "domain/promise.h"
+#include "planning/calendar.h"
+
+namespace belofte::engine {
+
+// How a shop promises (docs/promises.md): the working calendar, handling days per location, the
+// lead time of SKUs no supplier sells, and how far a promise must move before the customer is
+// told (`promise_changed`).
+struct PromiseSettings {
+  int32_t threshold_working_days = 2;
+  int32_t handling_days = 1;                         // every location without its own entry
+  std::map<std::string, int32_t> location_handling;  // location code -> working days
+  int32_t default_lead_time_days = 14;               // SKUs without supplier terms
+  planning::CalendarConfig calendar;                 // weekends and Dutch holidays closed by default
+  int32_t HandlingDays(const std::string& location) const {
+    auto it = location_handling.find(location);
+    return it == location_handling.end() ? handling_days : it->second;
+  }
+  bool operator==(const PromiseSettings&) const = default;
+};
+
+// The promises of one line that waited: the first given, the last the customer was told (first,
+// or the last `promise_changed`), and the current one (every revision, told or not).
+struct LinePromises {
+  OrderId order = 0;
+  Promise first;
+  Instant first_at;
+  Promise given;
+  Instant given_at;
+  Promise current;
+  bool operator==(const LinePromises&) const = default;
+};
+
+}  // namespace belofte::engine
