@@ -88,8 +88,9 @@ int Main(int argc, char** argv) {
       "promises", "Back-test promise dates: replay the history as purchase orders with waiting demand (SCMS format)");
   eval_promises->add_option("--scms", promises_options.scms_path, "SCMS delivery history CSV")->required();
   eval_promises->add_flag("--json", promises_options.json, "End with a one-line JSON summary");
-  eval_promises->add_option("--undated", promises_options.undated,
-                            "Lines without a PO date: skip (history only) | scheduled (promised as of that date)")
+  eval_promises
+      ->add_option("--undated", promises_options.undated,
+                   "Lines without a PO date: skip (history only) | scheduled (promised as of that date)")
       ->capture_default_str()
       ->check(CLI::IsMember({"skip", "scheduled"}));
   eval_promises->add_option("--handling-days", promises_options.handling_days, "Working days from arrival to shipment")

@@ -63,15 +63,16 @@ int EvalSupplierReliability(const EvalReliabilityOptions& options, std::ostream&
 // "naive": {"kept", "mean_promise_days"}}. Exit 0; 1 when the file cannot be read or nothing can
 // be promised; 2 for bad options.
 struct EvalPromisesOptions {
-  std::string scms_path;             // the SCMS delivery history CSV
-  bool json = false;                 // end with the one-line JSON summary
-  std::string undated = "skip";      // a line without a PO date: "skip" (history only) or
-                                     // "scheduled" (promised as of its scheduled date)
-  int32_t handling_days = 0;         // working days from arrival to shipment
-  bool open_weekends = false;        // default: Saturdays and Sundays are closed (no holidays)
-  size_t window = planning::ReliabilityAccumulator::kDefaultWindow;  // per vendor; 0: all history
-  double prior_weight = planning::kPriorPseudoObservations;          // k of the on-time prior
-  uint64_t seed = 1;                 // the synthetic waiting demand
+  std::string scms_path;         // the SCMS delivery history CSV
+  bool json = false;             // end with the one-line JSON summary
+  std::string undated = "skip";  // a line without a PO date: "skip" (history only) or
+                                 // "scheduled" (promised as of its scheduled date)
+  int32_t handling_days = 0;     // working days from arrival to shipment
+  bool open_weekends = false;    // default: Saturdays and Sundays are closed (no holidays)
+  // Per vendor: the last `window` deliveries known (the engine's default); 0: all of them.
+  size_t window = planning::ReliabilityAccumulator::kDefaultWindow;
+  double prior_weight = planning::kPriorPseudoObservations;  // k of the on-time prior
+  uint64_t seed = 1;                                         // the synthetic waiting demand
 };
 int EvalPromises(const EvalPromisesOptions& options, std::ostream& out, std::ostream& err);
 

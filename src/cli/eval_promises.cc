@@ -37,7 +37,7 @@ constexpr size_t kSliceColumnWidth = 22;
 constexpr size_t kHistoryBuckets = 5;
 constexpr int32_t kMaxHandlingDays = 365;
 constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
-constexpr int64_t kMaxWaitingLines = 3;  // 1..3 synthetic customer lines per PO line
+constexpr int64_t kMaxWaitingLines = 3;   // 1..3 synthetic customer lines per PO line
 constexpr int64_t kSharePermille = 1000;  // demand share in [0.5, 1.0] in steps of 1/2000
 
 // SplitMix64 (Steele, Lea, Flood 2014): a well-mixed 64-bit hash; fixed, so runs repeat.
@@ -89,11 +89,11 @@ struct Tally {
 struct Report {
   Tally overall;
   std::map<std::string, Tally> by_mode;
-  std::map<std::string, Tally> by_year;     // the year the line was ordered
+  std::map<std::string, Tally> by_year;                                 // the year the line was ordered
   std::vector<Tally> by_history = std::vector<Tally>(kHistoryBuckets);  // by vendor deliveries known
-  std::map<std::string, int64_t> bases;     // promise basis of the P50 → waiting lines
-  int64_t undated = 0;                      // PO lines without a PO date
-  int64_t scheduled_before_ordered = 0;     // PO lines whose scheduled date precedes the order day
+  std::map<std::string, int64_t> bases;                                 // promise basis of the P50 → waiting lines
+  int64_t undated = 0;                                                  // PO lines without a PO date
+  int64_t scheduled_before_ordered = 0;  // PO lines whose scheduled date precedes the order day
   int64_t vendors = 0;
 };
 
@@ -165,9 +165,10 @@ Report Evaluate(const ScmsHistory& history, const EvalPromisesOptions& options,
     planning::PromiseInput input;
     input.today = today;
     input.free_units = 0;
-    input.supply.push_back(planning::MakeSupplyPoint(
-        static_cast<PurchaseOrderId>(d.row), today, o.promised, static_cast<int32_t>(std::lround(reliability.delay_p50)),
-        static_cast<int32_t>(std::lround(reliability.delay_p90)), units, reliability.fill_rate));
+    input.supply.push_back(planning::MakeSupplyPoint(static_cast<PurchaseOrderId>(d.row), today, o.promised,
+                                                     static_cast<int32_t>(std::lround(reliability.delay_p50)),
+                                                     static_cast<int32_t>(std::lround(reliability.delay_p90)), units,
+                                                     reliability.fill_rate));
     input.lead_time_p50 = today.PlusDays(static_cast<int32_t>(std::lround(reliability.lead_time_p50)));
     input.lead_time_p90 = today.PlusDays(static_cast<int32_t>(std::lround(reliability.lead_time_p90)));
     input.handling_days = options.handling_days;

@@ -2,8 +2,8 @@
 // JSON summary (the last line) must hold the figures computed by hand below, through the command
 // function and through the real binary; bad input fails with a clear message.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <sys/wait.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <fstream>
@@ -38,8 +38,8 @@ std::string Mdy(Date d) {
          iso.substr(2, 2);
 }
 
-std::string Row(int id, const std::string& vendor, const std::string& mode, const std::string& po_date,
-                Date scheduled, Date delivered, int quantity) {
+std::string Row(int id, const std::string& vendor, const std::string& mode, const std::string& po_date, Date scheduled,
+                Date delivered, int quantity) {
   return std::to_string(id) + ",P-TEST,Pre-PQ Process,PO-" + std::to_string(id) + ",ASN-1,Testland,PMO - US," +
          "Direct Drop,EXW," + mode + ",Pre-PQ Process," + po_date + "," + Dmy(scheduled) + "," + Dmy(delivered) + "," +
          Dmy(delivered) + ",TESTS,Test kit," + vendor + ",\"Widget, blue\",Widget,Generic,N/A,Test kit,10," +
