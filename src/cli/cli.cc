@@ -83,6 +83,26 @@ int Main(int argc, char** argv) {
   eval_reliability->add_option("--window", eval_options.window, "0: fit all; N: an accumulator of the last N")
       ->capture_default_str();
 
+  EvalPromisesOptions promises_options;
+  auto* eval_promises = eval->add_subcommand(
+      "promises", "Back-test promise dates: replay the history as purchase orders with waiting demand (SCMS format)");
+  eval_promises->add_option("--scms", promises_options.scms_path, "SCMS delivery history CSV")->required();
+  eval_promises->add_flag("--json", promises_options.json, "End with a one-line JSON summary");
+  eval_promises
+      ->add_option("--undated", promises_options.undated,
+                   "Lines without a PO date: skip (history only) | scheduled (promised as of that date)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"skip", "scheduled"}));
+  eval_promises->add_option("--handling-days", promises_options.handling_days, "Working days from arrival to shipment")
+      ->capture_default_str();
+  eval_promises->add_flag("--open-weekends", promises_options.open_weekends, "Ship on Saturdays and Sundays too");
+  eval_promises->add_option("--window", promises_options.window, "Per vendor: the last N deliveries; 0: all")
+      ->capture_default_str();
+  eval_promises->add_option("--prior-weight", promises_options.prior_weight, "k: pseudo-observations of the prior")
+      ->capture_default_str();
+  eval_promises->add_option("--seed", promises_options.seed, "Seed of the synthetic waiting demand")
+      ->capture_default_str();
+
   std::string csv_kind, csv_file;
   auto* import_cmd = app.add_subcommand("import", "Import CSV into a store (the server must not be running)");
   import_cmd->add_option("kind", csv_kind, "suppliers | supplier-terms | purchase-orders")
@@ -116,6 +136,7 @@ int Main(int argc, char** argv) {
   if (*token_revoke) return TokenRevoke(db, token_id, std::cout, std::cerr);
   if (*token_list) return TokenList(db, std::cout, std::cerr);
   if (*eval_reliability) return EvalSupplierReliability(eval_options, std::cout, std::cerr);
+  if (*eval_promises) return EvalPromises(promises_options, std::cout, std::cerr);
   if (*import_cmd) return Import(csv_kind, csv_file, db, std::cout, std::cerr, ::isatty(STDERR_FILENO) != 0);
   if (*export_cmd) return Export(csv_kind, db, std::cout, std::cerr);
   return 2;

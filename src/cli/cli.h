@@ -6,6 +6,7 @@
 // Thread safety: call from main() only.
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 
@@ -52,6 +53,28 @@ struct EvalReliabilityOptions {
   size_t window = 0;  // 0: fit every fitted delivery; N: an accumulator of the last N
 };
 int EvalSupplierReliability(const EvalReliabilityOptions& options, std::ostream& out, std::ostream& err);
+
+// `belofte eval promises` (eval_promises.cc, docs/evaluation.md): replays the SCMS history as
+// purchase-order lines with synthetic waiting demand, promises each waiting line with
+// planning::PromiseWalk as of the day its PO was sent (reliability from the deliveries that had
+// arrived before that day), and reports the share shipped on or before P50 / P90 and the mean
+// promise length against the naive promise "the scheduled date". With `json`, the report is
+// followed by one summary line: {"n", "p50_kept", "p90_kept", "mean_promise_days" (P90),
+// "naive": {"kept", "mean_promise_days"}}. Exit 0; 1 when the file cannot be read or nothing can
+// be promised; 2 for bad options.
+struct EvalPromisesOptions {
+  std::string scms_path;         // the SCMS delivery history CSV
+  bool json = false;             // end with the one-line JSON summary
+  std::string undated = "skip";  // a line without a PO date: "skip" (history only) or
+                                 // "scheduled" (promised as of its scheduled date)
+  int32_t handling_days = 0;     // working days from arrival to shipment
+  bool open_weekends = false;    // default: Saturdays and Sundays are closed (no holidays)
+  // Per vendor: the last `window` deliveries known (the engine's default); 0: all of them.
+  size_t window = planning::ReliabilityAccumulator::kDefaultWindow;
+  double prior_weight = planning::kPriorPseudoObservations;  // k of the on-time prior
+  uint64_t seed = 1;                                         // the synthetic waiting demand
+};
+int EvalPromises(const EvalPromisesOptions& options, std::ostream& out, std::ostream& err);
 
 // `belofte import KIND FILE` / `belofte export KIND` (import_export.cc, docs/import-export.md), KIND =
 // suppliers | supplier-terms | purchase-orders. Import: exit 0 when every row was accepted, 1 when

@@ -18,6 +18,7 @@ constexpr std::string_view kScheduled = "Scheduled Delivery Date";
 constexpr std::string_view kDelivered = "Delivered to Client Date";
 constexpr std::string_view kPoSent = "PO Sent to Vendor Date";
 constexpr std::string_view kQuantity = "Line Item Quantity";
+constexpr std::string_view kShipmentMode = "Shipment Mode";
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr size_t kChunkBytes = 1 << 16;
 constexpr int kPivotYear = 70;  // two-digit years below it are 20yy, from it 19yy
@@ -179,6 +180,7 @@ class Reader {
       if (!q) ++history_.unparseable_quantities;
       d.observation.ordered_quantity = d.observation.received_quantity = q.value_or(0);
     }
+    if (shipment_mode_) d.shipment_mode = std::string(Trim(fields_[*shipment_mode_]));
     history_.deliveries.push_back(std::move(d));
   }
 
@@ -208,6 +210,7 @@ class Reader {
     delivered_ = *delivered;
     po_sent_ = find(kPoSent);
     quantity_ = find(kQuantity);
+    shipment_mode_ = find(kShipmentMode);
   }
 
   csv_parser parser_{};
@@ -215,7 +218,7 @@ class Reader {
   bool header_done_ = false;
   size_t header_size_ = 0;
   size_t vendor_ = 0, scheduled_ = 0, delivered_ = 0;
-  std::optional<size_t> po_sent_, quantity_;
+  std::optional<size_t> po_sent_, quantity_, shipment_mode_;
   std::optional<Error> error_;
   ScmsHistory history_;
 };

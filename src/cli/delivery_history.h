@@ -1,13 +1,14 @@
 // delivery_history.h — reads the SCMS delivery history (USAID "Supply Chain Shipment Pricing Data", see
-// ../shared/data/README.md) into delivery observations, for `belofte eval supplier-reliability`.
+// ../shared/data/README.md) into delivery observations, for `belofte eval supplier-reliability` and `eval promises`.
 //
 // The CSV (RFC 4180, parsed by libcsv) is streamed; columns are found by their header names, so
 // their order may differ and other columns are ignored. Required: `Vendor`,
 // `Scheduled Delivery Date` (the promise), `Delivered to Client Date` (the arrival). Optional:
 // `PO Sent to Vendor Date` (lead time), `Line Item Quantity` (ordered = received: the file has
-// no partial receipts). A row without a vendor, or without a usable scheduled or delivered date,
-// is skipped and counted under its reason; a missing PO date keeps the row without a lead time
-// and is counted under its text ("Date Not Captured", "N/A - From RDC", …).
+// no partial receipts), `Shipment Mode` (a label for slicing reports; empty when absent). A row
+// without a vendor, or without a usable scheduled or delivered date, is skipped and counted under
+// its reason; a missing PO date keeps the row without a lead time and is counted under its text
+// ("Date Not Captured", "N/A - From RDC", …).
 // Thread safety: plain functions and values.
 #pragma once
 
@@ -37,6 +38,8 @@ std::optional<Date> ParseScmsDate(std::string_view text);
 struct ScmsDelivery {
   int64_t row = 0;  // 1-based data row (the header is row 0)
   std::string vendor;
+  // "Air", "Truck", … as written (trimmed); empty without the column.
+  std::string shipment_mode;
   planning::DeliveryObservation observation;  // promised = scheduled, arrived = delivered
 };
 

@@ -15,6 +15,7 @@
 
 #include "cli/cli.h"
 #include "cli/delivery_history.h"
+#include "cli/eval_common.h"
 #include "planning/reliability.h"
 
 namespace belofte::cli {
@@ -23,11 +24,6 @@ namespace {
 
 constexpr size_t kVendorColumnWidth = 44;
 constexpr double kSplitSlack = 1e-9;  // so that 0.7 · 10 fits 7, not 6
-
-int32_t DaysBetween(Date from, Date to) {
-  return static_cast<int32_t>(
-      std::clamp<int64_t>(int64_t{to.days()} - from.days(), -planning::kMaxAbsDays, planning::kMaxAbsDays));
-}
 
 int32_t Delay(const planning::DeliveryObservation& o) { return DaysBetween(o.promised, o.arrived); }
 
@@ -68,16 +64,6 @@ struct Report {
   double predicted_mean_sum = 0;  // Σ over held-out deliveries of their vendor's predicted mean
   Coverage lead_time;
 };
-
-std::string Percent(double share) { return fmt::format("{:.1f}%", 100.0 * share); }
-
-// Cuts a name to `width` bytes on a UTF-8 character boundary.
-std::string Fit(const std::string& name, size_t width) {
-  if (name.size() <= width) return name;
-  size_t cut = width - 1;
-  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
-  return name.substr(0, cut) + "~";
-}
 
 Report Evaluate(const ScmsHistory& history, const EvalReliabilityOptions& options) {
   std::map<std::string, std::vector<const ScmsDelivery*>> by_vendor;
@@ -152,8 +138,6 @@ Report Evaluate(const ScmsHistory& history, const EvalReliabilityOptions& option
                    [](const VendorResult& a, const VendorResult& b) { return a.delay.n > b.delay.n; });
   return report;
 }
-
-double Mean(int64_t sum, int64_t n) { return n > 0 ? static_cast<double>(sum) / static_cast<double>(n) : 0.0; }
 
 nlohmann::ordered_json Json(const Report& r, const ScmsHistory& history, const EvalReliabilityOptions& options) {
   nlohmann::ordered_json j;
