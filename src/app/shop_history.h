@@ -12,6 +12,7 @@
 
 #include "common/result.h"
 #include "domain/order.h"
+#include "domain/promise.h"
 #include "domain/stock_movement.h"
 
 namespace belofte::app {
@@ -24,6 +25,27 @@ struct OrderQuery {
   size_t limit = 100;
 };
 
+// How well promises were kept: lines shipped in full in [from, to] that had been promised, and how
+// many shipped on or before their first and their last told P50 / P90.
+struct PromiseAccuracy {
+  int64_t lines = 0;
+  int64_t first_p50_kept = 0;
+  int64_t first_p90_kept = 0;
+  int64_t last_p50_kept = 0;
+  int64_t last_p90_kept = 0;
+  double mean_days_late_p90 = 0;  // over lines shipped after their last P90 (0 when none)
+};
+
+// One promise event of an order's line.
+struct PromiseRecord {
+  LineId line = 0;
+  std::string sku;
+  std::string kind;  // promise_given, promise_revised, promise_changed
+  Instant at;
+  Promise promise;
+  std::optional<Promise> previous;
+};
+
 class ShopHistory {
  public:
   virtual ~ShopHistory() = default;
@@ -33,6 +55,10 @@ class ShopHistory {
   virtual Result<std::vector<OrderId>> ListOrderIds(const OrderQuery& query) = 0;
   // The ledger of a SKU, newest first, ids below `before` (0: from the newest).
   virtual Result<std::vector<StockMovement>> ListMovements(const std::string& sku, uint64_t before, size_t limit) = 0;
+  // Promise accuracy over lines shipped in full between two days (inclusive).
+  virtual Result<PromiseAccuracy> Accuracy(Date from, Date to) = 0;
+  // Every promise given, revised or changed for an order's lines, oldest first.
+  virtual Result<std::vector<PromiseRecord>> Promises(OrderId order) = 0;
 };
 
 }  // namespace belofte::app

@@ -1164,6 +1164,7 @@ void Engine::On(const LineCancelled& e) {
     MutableLevel(sku, a.location).allocated -= a.quantity;
     line.cancelled += a.quantity;
   }
+  if (!line.remaining().positive()) state_.promises.erase(line.id);  // nothing left to promise
 }
 
 void Engine::On(const LineShipped& e) {
@@ -1172,6 +1173,7 @@ void Engine::On(const LineShipped& e) {
   RemoveAllocation(line, e.location, e.quantity);
   MutableLevel(MutableSku(e.sku), e.location).allocated -= e.quantity;
   line.shipped += e.quantity;
+  if (!line.remaining().positive()) state_.promises.erase(line.id);  // its outcome is in the store
 }
 
 void Engine::On(const PaymentChanged& e) {

@@ -187,6 +187,14 @@ std::string DiffStates(const ShopState& a, const ShopState& b) {
       note("supplier " + code + ": delivery history differs");
     }
   }
+  if (!(a.promise_settings == b.promise_settings)) note("promise settings differ");
+  if (a.promises.size() != b.promises.size()) {
+    note("promised line counts differ: " + std::to_string(a.promises.size()) + " vs " + std::to_string(b.promises.size()));
+  }
+  for (const auto& [line, pa] : a.promises) {
+    auto it = b.promises.find(line);
+    if (it == b.promises.end() || !(it->second == pa)) note("promises of line " + std::to_string(line) + " differ");
+  }
   if (a.orders.size() != b.orders.size()) {
     note("live order counts differ: " + std::to_string(a.orders.size()) + " vs " + std::to_string(b.orders.size()));
   }

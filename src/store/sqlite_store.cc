@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "store/event_codec.h"
+#include "store/sqlite_promises.h"
 #include "store/sqlite_purchasing.h"
 
 namespace belofte::store {
@@ -139,6 +140,8 @@ CREATE TABLE idempotency_keys (
 )sql",
     // 3: purchasing (see sqlite_purchasing.cc).
     kPurchasingMigration,
+    // 4: promises (line promises, shop settings): store/sqlite_promises.cc.
+    kPromisesMigration,
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
@@ -572,6 +575,7 @@ Status SqliteStore::WriteBatch(const std::vector<Event>& events, const std::vect
         .Bind(p + 4, level.allocated.units());
   }));
   BELOFTE_RETURN_IF_ERROR(WritePurchasing(*db_, events, state));
+  BELOFTE_RETURN_IF_ERROR(WritePromises(*db_, events, state));
   for (const auto& r : replies) {
     s.insert_reply.Bind(1, r.key)
         .Bind(2, r.fingerprint)
@@ -732,6 +736,7 @@ Status SqliteStore::Load(Engine& engine) {
   state.next_line_id = static_cast<LineId>(MaxOf(d, "SELECT coalesce(max(id), 0) FROM order_lines")) + 1;
   state.next_movement_id = static_cast<uint64_t>(MaxOf(d, "SELECT coalesce(max(id), 0) FROM stock_movements")) + 1;
   BELOFTE_RETURN_IF_ERROR(ReadPurchasing(d, &state));
+  BELOFTE_RETURN_IF_ERROR(ReadPromises(d, &state));
   engine.LoadSnapshot(std::move(state));
   return Ok();
 }
@@ -802,6 +807,16 @@ Result<std::vector<StockMovement>> SqliteStore::ListMovements(const std::string&
   }
   BELOFTE_RETURN_IF_ERROR(st->status());
   return out;
+}
+
+Result<app::PromiseAccuracy> SqliteStore::Accuracy(Date from, Date to) {
+  std::lock_guard lock(read_mu_);
+  return ReadPromiseAccuracy(*read_db_, from, to);
+}
+
+Result<std::vector<app::PromiseRecord>> SqliteStore::Promises(OrderId order) {
+  std::lock_guard lock(read_mu_);
+  return ReadPromiseHistory(*read_db_, order);
 }
 
 }  // namespace belofte::store
