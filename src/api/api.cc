@@ -41,6 +41,12 @@ const std::vector<RouteInfo> kRoutes = {
     {"POST", "/api/v1/orders/:id/shipments", "createShipment", "orders:write"},
     {"GET", "/api/v1/backorders", "listBackorders", "read"},
     {"POST", "/api/v1/backorders/:line_id/priority", "setBackorderPriority", "orders:write"},
+    {"GET", "/api/v1/backorders/uncovered", "listUncoveredBackorders", "read"},
+    {"GET", "/api/v1/availability/:sku", "getAvailability", "read"},
+    {"GET", "/api/v1/promises/accuracy", "getPromiseAccuracy", "read"},
+    {"GET", "/api/v1/orders/:id/promises", "listOrderPromises", "read"},
+    {"GET", "/api/v1/settings/promises", "getPromiseSettings", "read"},
+    {"PUT", "/api/v1/settings/promises", "putPromiseSettings", "admin"},
     {"GET", "/api/v1/suppliers", "listSuppliers", "read"},
     {"PUT", "/api/v1/suppliers/:code", "putSupplier", "stock:write"},
     {"GET", "/api/v1/suppliers/:code", "getSupplier", "read"},
@@ -527,6 +533,126 @@ void Api::Dispatch(const CallPtr& call) {
     if (op == "cancelOrder") return submit(ParseCancel(*id, body, ctx), order_change(200));
     return submit(ParseShipment(*id, body, ctx), order_change(201));
   }
+  if (op == "getAvailability") {
+    const std::string sku = call->params["sku"];
+    int64_t quantity = 1;
+    if (std::string q = call->Query("quantity"); !q.empty()) {
+      auto v = ParseId(q);
+      if (!v || *v == 0 || *v > static_cast<uint64_t>(kMaxQuantityUnits)) {
+        return call->Answer(Problem(Error::Invalid("invalid_quantity", "quantity must be a positive integer.", "quantity")
+                                        .With("quantity", q.substr(0, 40))));
+      }
+      quantity = static_cast<int64_t>(*v);
+    }
+    if (std::string channel = call->Query("channel"); !channel.empty() && !ValidCode(channel)) {
+      return call->Answer(Problem(
+          Error::Invalid("invalid_channel", "A channel code is 1-64 characters of a-z 0-9 _ -.", "channel")));
+    }
+    Instant at = ctx.now;
+    if (std::string a = call->Query("at"); !a.empty()) {
+      auto parsed = Instant::Parse(a);
+      if (!parsed) {
+        return call->Answer(Problem(Error::Invalid("invalid_instant", "at must be an RFC 3339 instant.", "at")
+                                        .With("at", a.substr(0, 40))));
+      }
+      at = *parsed;
+    }
+    auto answer = writer_.Read([&](const engine::Engine& e) -> std::optional<json> {
+      const engine::SkuState* s = e.state().FindSku(sku);
+      if (!s) return std::nullopt;
+      return AvailabilityJson(sku, *s, e.promiser().Available(*s, Quantity(quantity), at.date()));
+    });
+    if (!answer) return call->Answer(Problem(NotFound("unknown_sku", "No product with SKU '" + sku + "'.").With("sku", sku)));
+    return call->Answer(JsonResponse(200, *answer));
+  }
+  if (op == "listUncoveredBackorders") {
+    auto limit = call->Limit();
+    if (!limit) return;
+    size_t offset = 0;
+    if (std::string cursor = call->Query("cursor"); !cursor.empty()) {
+      auto c = ParseId(cursor);
+      if (!c) return call->Answer(Problem(Error::Invalid("invalid_cursor", "The cursor is not valid.", "cursor")));
+      offset = static_cast<size_t>(*c);
+    }
+    json page = writer_.Read([&](const engine::Engine& e) {
+      const auto all = e.promiser().Uncovered();
+      json items = json::array();
+      for (size_t i = offset; i < all.size() && items.size() < *limit; ++i) {
+        const auto& u = all[i];
+        const SupplierTerms* terms = e.state().PreferredTerms(u.sku);
+        items.push_back({{"sku", u.sku},
+                         {"uncovered", u.uncovered.units()},
+                         {"backordered", u.backordered.units()},
+                         {"incoming", u.incoming.units()},
+                         {"lines", u.lines},
+                         {"oldest_waiting_since", u.oldest_waiting_since.ToString()},
+                         {"preferred_supplier", terms ? json(terms->supplier) : json(nullptr)}});
+      }
+      const size_t end = offset + items.size();
+      return json{{"items", items}, {"next_cursor", end < all.size() ? json(std::to_string(end)) : json(nullptr)}};
+    });
+    return call->Answer(JsonResponse(200, page));
+  }
+  if (op == "getPromiseAccuracy") {
+    const auto date_param = [&](const char* name) -> std::optional<Date> {
+      std::string v = call->Query(name);
+      return v.empty() ? std::nullopt : Date::Parse(v);
+    };
+    std::optional<Date> from = date_param("from");
+    std::optional<Date> to = date_param("to");
+    for (const char* name : {"from", "to"}) {
+      if (call->Query(name).empty()) {
+        return call->Answer(Problem(Error::Invalid("missing_field", std::string("The query parameter '") + name +
+                                                                         "' is required (YYYY-MM-DD).", name)));
+      }
+    }
+    if (!from || !to) {
+      return call->Answer(Problem(Error::Invalid("invalid_date", "from and to must be dates YYYY-MM-DD.",
+                                                 from ? "to" : "from")));
+    }
+    if (*to < *from) return call->Answer(Problem(Error::Invalid("invalid_range", "to is before from.", "to")));
+    auto a = history_.Accuracy(*from, *to);
+    if (!a.ok()) return call->Answer(Problem(a.error()));
+    const auto share = [&](int64_t k) { return a->lines > 0 ? static_cast<double>(k) / static_cast<double>(a->lines) : 0.0; };
+    return call->Answer(JsonResponse(200, json{{"from", from->ToString()},
+                                               {"to", to->ToString()},
+                                               {"lines", a->lines},
+                                               {"first", {{"p50_kept", share(a->first_p50_kept)}, {"p90_kept", share(a->first_p90_kept)}}},
+                                               {"last", {{"p50_kept", share(a->last_p50_kept)}, {"p90_kept", share(a->last_p90_kept)}}},
+                                               {"mean_days_late_p90", a->mean_days_late_p90}}));
+  }
+  if (op == "listOrderPromises") {
+    auto id = order_id();
+    if (!id) return;
+    auto stored = history_.FindOrder(*id);
+    if (!stored.ok()) return call->Answer(Problem(stored.error()));
+    if (!stored->has_value()) {
+      return call->Answer(Problem(NotFound("unknown_order", "No order with id " + std::to_string(*id) + ".")
+                                      .With("order_id", std::to_string(*id))));
+    }
+    auto records = history_.Promises(*id);
+    if (!records.ok()) return call->Answer(Problem(records.error()));
+    json items = json::array();
+    for (const auto& r : *records) {
+      items.push_back({{"line_id", std::to_string(r.line)},
+                       {"sku", r.sku},
+                       {"kind", r.kind},
+                       {"at", r.at.ToString()},
+                       {"promise", PromiseJson(r.promise)},
+                       {"previous", r.previous ? PromiseJson(*r.previous) : json(nullptr)}});
+    }
+    return call->Answer(JsonResponse(200, json{{"order_id", std::to_string(*id)}, {"items", items}}));
+  }
+  if (op == "getPromiseSettings") {
+    json s = writer_.Read([](const engine::Engine& e) { return PromiseSettingsJson(e.state().promise_settings); });
+    return call->Answer(JsonResponse(200, s));
+  }
+  if (op == "putPromiseSettings") {
+    auto current = writer_.Read([](const engine::Engine& e) { return e.state().promise_settings; });
+    return submit(ParsePromiseSettings(body, current, ctx), [](const engine::Engine& e, const engine::Outcome&) {
+      return JsonResponse(200, PromiseSettingsJson(e.state().promise_settings));
+    });
+  }
   if (op == "listBackorders") {
     auto limit = call->Limit();
     if (!limit) return;
@@ -562,7 +688,7 @@ void Api::Dispatch(const CallPtr& call) {
             next = items.back()["sku"].get<std::string>() + ":" + std::to_string(items.back()["position"].get<int64_t>());
             break;
           }
-          items.push_back(BackorderJson(entry, code));
+          items.push_back(BackorderJson(entry, code, e.state()));
         }
         if (!next.empty()) break;
       }

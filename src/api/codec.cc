@@ -413,7 +413,7 @@ json OrderJson(const Order& o, const engine::Engine* engine, const engine::ShopS
                      {"allocations", allocations},
                      {"queue_position", position > 0 ? json(position) : json(nullptr)},
                      {"priority", l.priority},
-                     {"promise", nullptr}});
+                     {"promise", LinePromiseJson(l.id, state)}});
   }
   return json{{"id", Id(o.id)},
               {"channel", o.channel},
@@ -477,15 +477,7 @@ json PurchaseOrderJson(const PurchaseOrder& po) {
 }
 
 json ReliabilityJson(const engine::SupplierState& s) {
-  std::vector<planning::DeliveryObservation> observations;
-  observations.reserve(s.deliveries.size());
-  for (const auto& d : s.deliveries) {
-    observations.push_back(planning::DeliveryObservation{d.ordered, d.promised, d.confirmed, d.arrived,
-                                                         d.ordered_quantity, d.received_quantity});
-  }
-  planning::ReliabilityPrior prior;
-  prior.nominal_lead_time_days = s.supplier.lead_time_days;
-  planning::Reliability r = planning::Estimate(observations, prior);
+  planning::Reliability r = engine::EstimateSupplier(s);
   return json{{"supplier", s.supplier.code},
               {"receipts", s.receipts},
               {"lines_observed", r.receipts},
@@ -496,7 +488,7 @@ json ReliabilityJson(const engine::SupplierState& s) {
               {"lead_time_days", {{"p50", r.lead_time_p50}, {"p90", r.lead_time_p90}}}};
 }
 
-json BackorderJson(const engine::QueueEntry& e, const std::string& sku) {
+json BackorderJson(const engine::QueueEntry& e, const std::string& sku, const engine::ShopState& state) {
   return json{{"position", e.position},
               {"order_id", Id(e.order)},
               {"line_id", Id(e.line)},
@@ -505,7 +497,78 @@ json BackorderJson(const engine::QueueEntry& e, const std::string& sku) {
               {"waiting_since", e.waiting_since.ToString()},
               {"payment", ToString(e.payment)},
               {"priority", e.priority},
-              {"promise", nullptr}};
+              {"promise", LinePromiseJson(e.line, state)}};
+}
+
+json PromiseJson(const Promise& p) {
+  return json{{"p50", p.p50.ToString()},
+              {"p90", p.p90.ToString()},
+              {"basis", ToString(p.basis)},
+              {"purchase_order_id", p.basis == PromiseBasis::kPurchaseOrder ? json(Id(p.purchase_order)) : json(nullptr)}};
+}
+
+json LinePromiseJson(LineId line, const engine::ShopState& state) {
+  auto it = state.promises.find(line);
+  if (it == state.promises.end()) return nullptr;
+  json p = PromiseJson(it->second.current);
+  p["told"] = {{"p50", it->second.given.p50.ToString()},
+               {"p90", it->second.given.p90.ToString()},
+               {"at", it->second.given_at.ToString()}};
+  return p;
+}
+
+json AvailabilityJson(const std::string& sku, const engine::SkuState& s, const engine::Availability& a) {
+  return json{{"sku", sku},
+              {"orderable", a.orderable},
+              {"reason", a.reason.empty() ? json(nullptr) : json(a.reason)},
+              {"in_stock", a.in_stock},
+              {"available", a.available.units()},
+              {"backordered", s.backordered.units()},
+              {"policy", ToString(s.product.backorder.kind)},
+              {"ships", a.ships ? PromiseJson(*a.ships) : json(nullptr)}};
+}
+
+json PromiseSettingsJson(const engine::PromiseSettings& p) {
+  json by_location = json::array();
+  for (const auto& [code, days] : p.location_handling) by_location.push_back({{"location", code}, {"days", days}});
+  json closed = json::array();
+  for (Date d : p.calendar.closed_dates) closed.push_back(d.ToString());
+  return json{{"threshold_working_days", p.threshold_working_days},
+              {"handling_days", p.handling_days},
+              {"handling_days_by_location", by_location},
+              {"default_lead_time_days", p.default_lead_time_days},
+              {"calendar",
+               {{"weekends_closed", p.calendar.weekends_closed},
+                {"holidays", planning::ToString(p.calendar.holidays)},
+                {"closed_dates", closed}}}};
+}
+
+Result<engine::SetPromiseSettings> ParsePromiseSettings(std::string_view body, const engine::PromiseSettings& current,
+                                                        const ParseContext& ctx) {
+  return Read<engine::SetPromiseSettings>(body, [&](JsonReader& r) {
+    engine::SetPromiseSettings c;
+    engine::PromiseSettings& p = c.settings;
+    p = current;  // a field left out keeps its value
+    const auto days = [](int64_t v) { return static_cast<int32_t>(std::clamp<int64_t>(v, -1, 100000)); };
+    if (auto v = r.Int("threshold_working_days")) p.threshold_working_days = days(*v);
+    if (auto v = r.Int("handling_days")) p.handling_days = days(*v);
+    if (auto v = r.Int("default_lead_time_days")) p.default_lead_time_days = days(*v);
+    if (r.Has("handling_days_by_location")) {
+      p.location_handling.clear();
+      r.Array("handling_days_by_location", [&](JsonReader& item, size_t) {
+        std::string code = item.String("location", true, 64).value_or("");
+        int64_t d = item.Int("days", true).value_or(0);
+        p.location_handling[code] = days(d);
+      });
+    }
+    r.Object("calendar", [&](JsonReader& cal) {
+      if (auto v = cal.Bool("weekends_closed")) p.calendar.weekends_closed = *v;
+      if (auto v = cal.Enum("holidays", {"nl", "none"})) planning::ParseHolidayRegion(*v, &p.calendar.holidays);
+      if (auto v = cal.DateArray("closed_dates")) p.calendar.closed_dates = *v;
+    });
+    c.at = r.InstantField("at").value_or(ctx.now);
+    return c;
+  });
 }
 
 }  // namespace belofte::api

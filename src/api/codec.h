@@ -62,7 +62,15 @@ json IdsJson(const std::vector<OrderId>& ids);
 // `engine` gives queue positions for live orders; pass nullptr for orders read from history.
 json OrderJson(const Order& order, const engine::Engine* engine, const engine::ShopState& state,
                const std::string& public_url);
-json BackorderJson(const engine::QueueEntry& entry, const std::string& sku);
+json BackorderJson(const engine::QueueEntry& entry, const std::string& sku, const engine::ShopState& state);
+// {p50, p90, basis, purchase_order_id} (purchase_order_id null unless basis is purchase_order).
+json PromiseJson(const Promise& promise);
+// A line's current promise, or null when it never waited.
+json LinePromiseJson(LineId line, const engine::ShopState& state);
+json AvailabilityJson(const std::string& sku, const engine::SkuState& s, const engine::Availability& a);
+json PromiseSettingsJson(const engine::PromiseSettings& settings);
+Result<engine::SetPromiseSettings> ParsePromiseSettings(std::string_view body, const engine::PromiseSettings& current,
+                                                        const ParseContext& ctx);
 json SupplierJson(const engine::SupplierState& supplier, bool with_terms);
 json SupplierTermsJson(const SupplierTerms& terms);
 json PurchaseOrderJson(const PurchaseOrder& po);

@@ -187,6 +187,32 @@ bool JsonReader::Object(const char* name, const std::function<void(JsonReader&)>
   return !failed();
 }
 
+std::optional<std::vector<Date>> JsonReader::DateArray(const char* name, bool required, size_t max_items) {
+  const nlohmann::json* f = Field(name, required);
+  if (!f) return std::nullopt;
+  if (!f->is_array()) {
+    Fail(WrongType(PathOf(name), "an array of dates", *f));
+    return std::nullopt;
+  }
+  if (f->size() > max_items) {
+    Fail(Error::Invalid("too_many_items", "'" + PathOf(name) + "' holds more than " + std::to_string(max_items) +
+                                              " items.", PathOf(name)));
+    return std::nullopt;
+  }
+  std::vector<Date> out;
+  for (size_t i = 0; i < f->size(); ++i) {
+    const std::string path = PathOf(name) + "[" + std::to_string(i) + "]";
+    const nlohmann::json& item = (*f)[i];
+    std::optional<Date> d = item.is_string() ? Date::Parse(item.get<std::string>()) : std::nullopt;
+    if (!d) {
+      Fail(Error::Invalid("invalid_date", "'" + path + "' must be a date YYYY-MM-DD.", path));
+      return std::nullopt;
+    }
+    out.push_back(*d);
+  }
+  return out;
+}
+
 bool JsonReader::Array(const char* name, const std::function<void(JsonReader&, size_t)>& read, bool required,
                        size_t max_items) {
   const nlohmann::json* f = Field(name, required);

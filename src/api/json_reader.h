@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "common/result.h"
@@ -52,6 +53,9 @@ class JsonReader {
   // An array of objects: `read` runs for each element with its index.
   bool Array(const char* name, const std::function<void(JsonReader&, size_t)>& read, bool required = false,
              size_t max_items = 1000);
+
+  // An array of dates ("YYYY-MM-DD"); `invalid_date` names the bad element.
+  std::optional<std::vector<Date>> DateArray(const char* name, bool required = false, size_t max_items = 1000);
 
   // Fails on `name` with a specific code, for checks beyond the reader's own.
   void Invalid(const char* name, std::string code, std::string message);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace belofte::engine {
 
@@ -161,6 +162,42 @@ Availability Promiser::Available(const SkuState& sku, Quantity quantity, Date to
   }
   a.orderable = true;
   return a;
+}
+
+std::vector<UncoveredSku> Promiser::Uncovered() const {
+  std::vector<UncoveredSku> out;
+  for (const auto& [code, sku] : state_->skus) {
+    if (sku.queue.empty()) continue;
+    // Coverage counts units, not dates: free stock plus outstanding purchase-order units.
+    int64_t covered = std::max<int64_t>(0, sku.free().units());
+    for (PurchaseOrderId id : sku.supply) {
+      auto it = state_->purchase_orders.find(id);
+      if (it == state_->purchase_orders.end() || !it->second.IsSupply()) continue;
+      if (const PurchaseOrderLine* l = it->second.FindLine(code)) covered += l->outstanding().units();
+    }
+    if (covered >= sku.backordered.units()) continue;
+    UncoveredSku u;
+    u.sku = code;
+    u.backordered = sku.backordered;
+    u.incoming = sku.incoming;
+    u.uncovered = sku.backordered - Quantity(covered);
+    int64_t demand = 0;
+    bool first = true;
+    for (const QueueKey& key : sku.queue) {
+      auto [order, line] = state_->FindLine(key.line);
+      if (!line) continue;
+      demand += line->backordered.units();
+      if (demand <= covered) continue;
+      ++u.lines;
+      if (first || order->placed_at < u.oldest_waiting_since) u.oldest_waiting_since = order->placed_at;
+      first = false;
+    }
+    out.push_back(std::move(u));
+  }
+  std::sort(out.begin(), out.end(), [](const UncoveredSku& a, const UncoveredSku& b) {
+    return std::tie(a.oldest_waiting_since, a.sku) < std::tie(b.oldest_waiting_since, b.sku);
+  });
+  return out;
 }
 
 }  // namespace belofte::engine

@@ -32,6 +32,16 @@ struct Availability {
   std::optional<Promise> ships;
 };
 
+// A SKU's waiting units that no open supply covers (the purchaser's list).
+struct UncoveredSku {
+  std::string sku;
+  Quantity uncovered;       // waiting units beyond free stock and open purchase orders
+  Quantity backordered;     // all waiting units
+  Quantity incoming;
+  int64_t lines = 0;        // waiting lines with uncovered units
+  Instant oldest_waiting_since;
+};
+
 class Promiser {
  public:
   explicit Promiser(const ShopState& state) : state_(&state) { SettingsChanged(); }
@@ -50,6 +60,9 @@ class Promiser {
   std::optional<Promise> LinePromise(LineId line, Date today) const;
   // A hypothetical order of `quantity` appended to the queue.
   Availability Available(const SkuState& sku, Quantity quantity, Date today) const;
+
+  // Every SKU with uncovered waiting units, oldest wait first (then by SKU).
+  std::vector<UncoveredSku> Uncovered() const;
 
   const planning::WorkingCalendar& calendar() const { return calendar_; }
   // The reliability the walk uses for a supplier (the prior alone for an unknown one).

@@ -44,8 +44,11 @@ TEST(ApiOrders, PlaceOrderAnswers201WithTheFullOrder) {
   EXPECT_EQ(l["allocations"], json::array({json{{"location", "main"}, {"quantity", 2}}}));
   EXPECT_EQ(l["queue_position"], 1);
   EXPECT_EQ(l["priority"], 0);
-  EXPECT_TRUE(l.contains("promise"));
-  EXPECT_TRUE(l["promise"].is_null());
+  // The waiting unit is promised: no supplier sells A1, so the shop's default lead time (14 days)
+  // plus one handling day, in working days.
+  ASSERT_TRUE(l["promise"].is_object()) << l.dump();
+  EXPECT_EQ(l["promise"]["basis"], "lead_time");
+  EXPECT_LE(l["promise"]["p50"].get<std::string>(), l["promise"]["p90"].get<std::string>());
   // The effects are visible in later reads.
   EXPECT_EQ(shop.Order(o["id"]), o);
   json s = shop.Stock("GRINDER-C40");
