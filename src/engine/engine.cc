@@ -1561,6 +1561,10 @@ std::vector<QueueEntry> Engine::Queue(const std::string& sku_code, size_t limit)
     auto [order, line] = state_.FindLine(key.line);
     out.push_back(QueueEntry{++position, key.order, key.line, line->backordered, order->placed_at, order->payment,
                              line->priority});
+    if (line->is_component()) {
+      out.back().bundle_line = line->bundle_line;
+      if (const BundleLine* bundle = order->FindBundle(line->bundle_line)) out.back().bundle_sku = bundle->sku;
+    }
   }
   return out;
 }

@@ -58,6 +58,8 @@ struct QueueEntry {
   Instant waiting_since; // the order's placed_at
   Payment payment = Payment::kUnpaid;
   int32_t priority = 0;
+  LineId bundle_line = 0;  // a component line of a bundle line: its id and the bundle's SKU
+  std::string bundle_sku;
 };
 
 class Engine {
