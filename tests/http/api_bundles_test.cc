@@ -162,6 +162,24 @@ TEST_F(ApiBundles, ShipAndCancelThroughTheBundleLine) {
   EXPECT_EQ(shop.Stock("MUG")["available"], 1);
 }
 
+TEST_F(ApiBundles, PriorityOfABundleLineMovesItsComponentLines) {
+  Expect(shop.PutProduct("GIFT", GiftSet()), 201);
+  json first = OrderFor("b1", "BEANS", 6);  // takes the beans; waits for 1
+  json o = OrderFor("g1", "GIFT", 1);       // its beans wait behind
+  std::string bundle_line = o["lines"][0]["line_id"];
+  std::string bean_line = o["lines"][0]["components"][1]["line_id"];
+  EXPECT_EQ(shop.Queue("BEANS")[1]["line_id"], bean_line);
+  EXPECT_TRUE(IsProblem(shop.http->Post("/api/v1/backorders/" + bean_line + "/priority", R"({"priority":5})"), 409,
+                        "part_of_bundle"));
+  json r = Expect(shop.http->Post("/api/v1/backorders/" + bundle_line + "/priority", R"({"priority":5})"), 200);
+  EXPECT_EQ(r["sku"], "GIFT");
+  EXPECT_EQ(r["priority"], 5);
+  json queue = shop.Queue("BEANS");
+  EXPECT_EQ(queue[0]["line_id"], bean_line);
+  EXPECT_EQ(queue[0]["bundle_line_id"], bundle_line);
+  EXPECT_EQ(queue[0]["priority"], 5);
+}
+
 TEST_F(ApiBundles, BundlesAndTheirLinesSurviveARestart) {
   Expect(shop.PutProduct("GIFT", GiftSet()), 201);
   json o = OrderFor("g1", "GIFT", 3);
