@@ -580,8 +580,13 @@ Result<Outcome> Engine::Do(const CancelOrder& c, Execution& x) {
     for (const auto& [line_id, qty] : asked) {
       const OrderLine* line = state_.FindLine(line_id).second;
       const BundleLine* bundle = line ? nullptr : order->FindBundle(line_id);
-      Quantity remaining = line ? line->remaining() : bundle->quantity - BundleSplit(*order, *bundle).shipped -
-                                                          BundleSplit(*order, *bundle).cancelled;
+      Quantity remaining;
+      if (line) {
+        remaining = line->remaining();
+      } else {
+        LineSplit split = BundleSplit(*order, *bundle);
+        remaining = bundle->quantity - split.shipped - split.cancelled;
+      }
       if (qty > remaining) {
         return Error::Conflict("exceeds_remaining", "More units to cancel than are left to ship.", "lines")
             .With("line_id", std::to_string(line_id))
@@ -651,17 +656,13 @@ Result<Outcome> Engine::Do(const ShipOrder& c, Execution& x) {
     for (const auto& line : order->lines) {
       if (!line.is_component() && line.AllocatedAt(loc).positive()) request[line.id] = line.AllocatedAt(loc);
     }
-    for (const auto& bundle : order->bundles) {
+    for (const auto& bundle : order->bundles) {  // whole bundle units allocated here
       Quantity units = BundleAllocatedAt(*order, bundle, loc);
       if (!units.positive()) continue;
       for (const auto& component : order->lines) {
         if (component.bundle_line == bundle.id) request[component.id] = units * component.per_bundle;
       }
     }
-    std::erase_if(request, [this](const auto& r) {
-      const OrderLine* line = state_.FindLine(r.first).second;
-      return line->is_component() && r.second.zero();
-    });
     if (request.empty()) {
       return Error::Conflict("nothing_allocated", "Nothing of this order is allocated at location '" + c.location + "'.",
                              "location");
