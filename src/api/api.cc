@@ -704,6 +704,19 @@ void Api::Dispatch(const CallPtr& call) {
     }
     return submit(ParsePriority(*line, body, ctx), [id = *line](const engine::Engine& e, const engine::Outcome&) {
       auto [order, l] = e.state().FindLine(id);
+      if (!l) {
+        // A bundle line: its component lines took the priority (docs/bundles.md).
+        const BundleLine* bundle = order->FindBundle(id);
+        int32_t priority = 0;
+        for (const auto& c : order->lines) {
+          if (c.bundle_line == id) priority = c.priority;
+        }
+        return JsonResponse(200, json{{"line_id", std::to_string(id)},
+                                      {"order_id", std::to_string(order->id)},
+                                      {"sku", bundle ? bundle->sku : ""},
+                                      {"priority", priority},
+                                      {"position", 0}});
+      }
       return JsonResponse(200, json{{"line_id", std::to_string(id)},
                                     {"order_id", std::to_string(order->id)},
                                     {"sku", l->sku},

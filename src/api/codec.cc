@@ -70,16 +70,13 @@ Result<engine::UpsertProduct> ParseProduct(const std::string& sku, std::string_v
       if (auto v = b.Int("max_wait_days")) p.backorder.max_wait_days = static_cast<int32_t>(std::clamp<int64_t>(*v, -1, 100000));
       p.backorder.release_date = b.DateField("release_date");
     });
-    bool bundle = false;
+    // A bundle: the engine checks the components exist, are no bundles, are distinct (docs/bundles.md).
     r.Array("components", [&](JsonReader& item, size_t) {
-      item.String("sku", true, 64);
-      item.PositiveQuantity("quantity", true);
-      bundle = true;
+      auto component_sku = item.String("sku", true, 64);
+      auto quantity = item.PositiveQuantity("quantity", true);
+      if (item.failed()) return;
+      p.components.push_back(Component{*component_sku, Quantity(*quantity)});
     });
-    if (bundle && !r.failed()) {
-      // Read and validated, but bundles are not sold yet: refuse rather than ignore.
-      r.Invalid("components", "bundles_not_supported", "Bundles (components) are not supported yet.");
-    }
     c.at = r.InstantField("at").value_or(ctx.now);
     return c;
   });
@@ -336,7 +333,40 @@ Result<engine::CancelPurchaseOrder> ParsePurchaseCancel(PurchaseOrderId id, std:
   });
 }
 
+namespace {
+
+// A bundle's stock: derived from its components in whole bundle units (docs/bundles.md).
+json BundleStockJson(const engine::SkuState& sku, const engine::ShopState& state) {
+  engine::BundleStock stock = engine::DeriveBundleStock(state, sku);
+  json by_location = json::array();
+  for (LocationIndex i = 0; i < state.locations.size(); ++i) {
+    std::optional<int64_t> on_hand, available;
+    for (const Component& c : sku.product.components) {
+      const engine::SkuState* component = state.FindSku(c.sku);
+      const engine::StockLevel level = component ? component->Level(i) : engine::StockLevel{};
+      int64_t h = std::max<int64_t>(0, level.on_hand.units()) / c.quantity.units();
+      int64_t a = std::max<int64_t>(0, level.free().units()) / c.quantity.units();
+      on_hand = on_hand ? std::min(*on_hand, h) : h;
+      available = available ? std::min(*available, a) : a;
+    }
+    by_location.push_back({{"location", LocationCode(state, i)},
+                           {"on_hand", on_hand.value_or(0)},
+                           {"allocated", 0},
+                           {"available", available.value_or(0)}});
+  }
+  return json{{"on_hand", stock.on_hand.units()},
+              {"allocated", stock.allocated.units()},
+              {"available", stock.available.units()},
+              {"backordered", stock.backordered.units()},
+              {"incoming", stock.incoming.units()},
+              {"derived", true},
+              {"by_location", by_location}};
+}
+
+}  // namespace
+
 json StockJson(const engine::SkuState& sku, const engine::ShopState& state) {
+  if (sku.product.is_bundle()) return BundleStockJson(sku, state);
   json by_location = json::array();  // every location of the shop, zeros included
   for (LocationIndex i = 0; i < state.locations.size(); ++i) {
     const engine::StockLevel level = sku.Level(i);
@@ -353,6 +383,16 @@ json StockJson(const engine::SkuState& sku, const engine::ShopState& state) {
               {"by_location", by_location}};
 }
 
+namespace {
+
+json ComponentsJson(const Product& p) {
+  json out = json::array();
+  for (const Component& c : p.components) out.push_back({{"sku", c.sku}, {"quantity", c.quantity.units()}});
+  return out;
+}
+
+}  // namespace
+
 json ProductJson(const engine::SkuState& sku, const engine::ShopState& state) {
   const Product& p = sku.product;
   const BackorderPolicy& b = p.backorder;
@@ -366,7 +406,7 @@ json ProductJson(const engine::SkuState& sku, const engine::ShopState& state) {
                 {"max_units", b.max_units ? json(b.max_units->units()) : json(nullptr)},
                 {"max_wait_days", b.max_wait_days ? json(*b.max_wait_days) : json(nullptr)},
                 {"release_date", b.release_date ? json(b.release_date->ToString()) : json(nullptr)}}},
-              {"components", json::array()},
+              {"components", ComponentsJson(p)},
               {"stock", StockJson(sku, state)}};
 }
 
@@ -396,6 +436,41 @@ json OrderJson(const Order& o, const engine::Engine* engine, const engine::ShopS
                const std::string& public_url) {
   json lines = json::array();
   for (const auto& l : o.lines) {
+    if (l.is_component()) {
+      // A bundle line is listed once, where its first component line is, with its components.
+      const BundleLine* bundle = o.FindBundle(l.bundle_line);
+      if (!bundle || (lines.size() && lines.back()["line_id"] == Id(bundle->id))) continue;
+      LineSplit split = BundleSplit(o, *bundle);
+      json components = json::array();
+      for (const auto& c : o.lines) {
+        if (c.bundle_line != bundle->id) continue;
+        int64_t position = engine && c.backordered.positive() ? engine->QueuePosition(c.id) : 0;
+        components.push_back({{"line_id", Id(c.id)},
+                              {"sku", c.sku},
+                              {"quantity", c.quantity.units()},
+                              {"per_bundle", c.per_bundle},
+                              {"allocated", c.allocated().units()},
+                              {"backordered", c.backordered.units()},
+                              {"shipped", c.shipped.units()},
+                              {"cancelled", c.cancelled.units()},
+                              {"queue_position", position > 0 ? json(position) : json(nullptr)}});
+      }
+      lines.push_back({{"line_id", Id(bundle->id)},
+                       {"sku", bundle->sku},
+                       {"quantity", bundle->quantity.units()},
+                       {"unit_price", bundle->unit_price.ToDecimalString()},
+                       {"currency", bundle->unit_price.currency()},
+                       {"allocated", split.allocated.units()},
+                       {"backordered", split.backordered.units()},
+                       {"shipped", split.shipped.units()},
+                       {"cancelled", split.cancelled.units()},
+                       {"allocations", json::array()},
+                       {"queue_position", nullptr},
+                       {"priority", l.priority},
+                       {"promise", nullptr},
+                       {"components", components}});
+      continue;
+    }
     json allocations = json::array();
     for (const auto& a : l.allocations) {
       allocations.push_back({{"location", LocationCode(state, a.location)}, {"quantity", a.quantity.units()}});
@@ -497,6 +572,8 @@ json BackorderJson(const engine::QueueEntry& e, const std::string& sku, const en
               {"waiting_since", e.waiting_since.ToString()},
               {"payment", ToString(e.payment)},
               {"priority", e.priority},
+              {"bundle_sku", e.bundle_line ? json(e.bundle_sku) : json(nullptr)},
+              {"bundle_line_id", e.bundle_line ? json(Id(e.bundle_line)) : json(nullptr)},
               {"promise", LinePromiseJson(e.line, state)}};
 }
 

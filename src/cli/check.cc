@@ -39,8 +39,17 @@ const SqlCheck kSqlChecks[] = {
      "OR allocated != (SELECT coalesce(sum(quantity), 0) FROM line_allocations WHERE line_id = order_lines.id)"},
     {"invariant 3: no backorders under deny, none beyond max_units",
      "SELECT p.sku, p.backorder_policy, p.max_units, b.waiting FROM products p JOIN (SELECT sku, sum(backordered) "
-     "AS waiting FROM order_lines GROUP BY sku) b ON b.sku = p.sku WHERE b.waiting > 0 AND "
+     "AS waiting FROM order_lines WHERE bundle_line IS NULL GROUP BY sku) b ON b.sku = p.sku WHERE b.waiting > 0 AND "
      "(p.backorder_policy = 'deny' OR (p.max_units IS NOT NULL AND b.waiting > p.max_units))"},
+    // Component lines follow their bundle's policy: the engine-state check below counts bundle units.
+    {"bundles: component lines hold whole bundle units of their bundle line",
+     "SELECT l.id, l.quantity, coalesce(b.quantity, -1), l.per_bundle FROM order_lines l LEFT JOIN order_bundle_lines b "
+     "ON b.id = l.bundle_line WHERE l.bundle_line IS NOT NULL AND (b.id IS NULL OR l.order_id != b.order_id OR "
+     "l.per_bundle <= 0 OR l.quantity != b.quantity * l.per_bundle OR l.shipped % l.per_bundle != 0 OR "
+     "l.cancelled % l.per_bundle != 0)"},
+    {"bundles: a bundle holds no stock",
+     "SELECT sku, location, on_hand, allocated FROM stock_levels WHERE (on_hand != 0 OR allocated != 0) AND sku IN "
+     "(SELECT bundle_sku FROM product_components)"},
     {"invariant 4: no free stock while a queue waits",
      "SELECT l.sku, l.location, l.on_hand - l.allocated, b.waiting FROM stock_levels l JOIN (SELECT sku, "
      "sum(backordered) AS waiting FROM order_lines GROUP BY sku) b ON b.sku = l.sku "

@@ -4,11 +4,13 @@
 // (in stock, backorderable with a cap, deny, a pre-order), takes orders that allocate and
 // backorder, shows a marketplace order that arrives late but waits by its placed_at, a payment
 // that moves an order up the queue, a rejected order with its shortages, a receipt that fills
-// the queue in priority order, a shipment and a cancellation that passes stock on. Business
+// the queue in priority order, a shipment and a cancellation that passes stock on, and a gift
+// set (a bundle of beans and a milk jug) whose stock is derived from its components. Business
 // times are fixed, so the output is the same on every run.
 #include <fmt/format.h>
 
 #include <ostream>
+#include <set>
 
 #include "api/auth.h"
 #include "app/shop_writer.h"
@@ -88,13 +90,21 @@ class DemoShop {
     auto order = FindOrder(id);
     if (!order) return "?";
     std::string parts;
-    for (const auto& l : order->lines) {
+    auto describe = [&parts](int64_t quantity, const std::string& sku, const LineSplit& split) {
       if (!parts.empty()) parts += ", ";
-      parts += fmt::format("{}×{}", l.quantity.units(), l.sku);
-      if (l.allocated().positive()) parts += fmt::format(" alloc {}", l.allocated().units());
-      if (l.backordered.positive()) parts += fmt::format(" wait {}", l.backordered.units());
-      if (l.shipped.positive()) parts += fmt::format(" shipped {}", l.shipped.units());
-      if (l.cancelled.positive()) parts += fmt::format(" cancelled {}", l.cancelled.units());
+      parts += fmt::format("{}×{}", quantity, sku);
+      if (split.allocated.positive()) parts += fmt::format(" alloc {}", split.allocated.units());
+      if (split.backordered.positive()) parts += fmt::format(" wait {}", split.backordered.units());
+      if (split.shipped.positive()) parts += fmt::format(" shipped {}", split.shipped.units());
+      if (split.cancelled.positive()) parts += fmt::format(" cancelled {}", split.cancelled.units());
+    };
+    std::set<LineId> bundles_shown;
+    for (const auto& l : order->lines) {
+      if (!l.is_component()) {
+        describe(l.quantity.units(), l.sku, LineSplit{l.allocated(), l.backordered, l.shipped, l.cancelled});
+      } else if (const BundleLine* b = order->FindBundle(l.bundle_line); b && bundles_shown.insert(b->id).second) {
+        describe(b->quantity.units(), b->sku, BundleSplit(*order, *b));  // a bundle line, in place of its components
+      }
     }
     return fmt::format("[{}] {}", ToString(DeriveStatus(*order)), parts);
   }
@@ -121,8 +131,15 @@ class DemoShop {
         std::string policy(ToString(b.kind));
         if (b.max_units) policy += fmt::format(" (max {})", b.max_units->units());
         if (b.release_date) policy += " (release " + b.release_date->ToString() + ")";
+        if (s->product.is_bundle()) {
+          BundleStock d = DeriveBundleStock(e.state(), *s);
+          out_ << fmt::format("  {:<12} {:<40} {:>8} {:>9} {:>6} {:>11}  {} (bundle: derived)\n", s->product.sku,
+                              s->product.name, d.on_hand.units(), d.allocated.units(), d.available.units(),
+                              d.backordered.units(), policy);
+          continue;
+        }
         out_ << fmt::format("  {:<12} {:<40} {:>8} {:>9} {:>6} {:>11}  {}\n", s->product.sku, s->product.name,
-                            s->on_hand().units(), s->allocated().units(), s->free().units(), s->backordered.units(),
+                            s->on_hand().units(), s->allocated().units(), s->free().units(), s->own_backordered().units(),
                             policy);
       }
       return 0;
@@ -183,6 +200,10 @@ void RunDemoStory(app::ShopWriter& writer, store::SqliteStore& store, std::ostre
        }) {
     shop.Seed(UpsertProduct{p, morning});
   }
+  // A gift set: no stock of its own, made of two bags of beans and a milk jug.
+  Product gift = MakeProduct("CADEAU-01", "Cadeauset Ethiopië & melkkan", "59.95", "27.65", BackorderPolicyKind::kDeny);
+  gift.components = {Component{"BN-ETH-1KG", Quantity(2)}, Component{"MLK-KAN-06", Quantity(1)}};
+  shop.Seed(UpsertProduct{gift, morning});
   shop.Seed(ReceiveStock{"KM-HAND-01", "main", Quantity(2), "opening stock", morning});
   shop.Seed(ReceiveStock{"BN-ETH-1KG", "main", Quantity(40), "opening stock", morning});
   shop.Seed(ReceiveStock{"BN-ETH-1KG", "winkel", Quantity(6), "opening stock", morning});
@@ -237,10 +258,17 @@ void RunDemoStory(app::ShopWriter& writer, store::SqliteStore& store, std::ostre
   shop.Report(shop.Do(ShipOrder{emma, "main", {}, At("2026-11-23T15:10:00Z")}), "ship webshop/1003");
   shop.Report(shop.Do(CancelOrder{jeroen, {}, "klant annuleert", At("2026-11-23T16:00:00Z")}), "cancel bol/B-771203");
 
+  out << "\n7b. A gift set: a bundle of 2 bags of beans and a milk jug, stock derived from its components\n";
+  OrderId noor = shop.Order("webshop", "1005", "2026-11-23T16:30:00Z", "noor.bos@example.nl", "Noor Bos", "nl",
+                            Payment::kPaid, ShipPolicy::kShipAvailable, {{"CADEAU-01", 2}});
+  shop.Order("webshop", "1006", "2026-11-23T16:40:00Z", "daan.mulder@example.nl", "Daan Mulder", "nl", Payment::kPaid,
+             ShipPolicy::kShipAvailable, {{"CADEAU-01", 4}});
+  shop.Report(shop.Do(ShipOrder{noor, "main", {}, At("2026-11-23T17:00:00Z")}), "ship webshop/1005");
+
   out << "\n8. End of the day\n";
   shop.Stock();
   out << "\n";
-  for (OrderId id : {sanne, jeroen, fatima, emma, pieter, lotte}) {
+  for (OrderId id : {sanne, jeroen, fatima, emma, pieter, lotte, noor}) {
     out << fmt::format("  {:<14} {}\n", shop.names_[id], shop.Describe(id));
   }
 }

@@ -1,5 +1,7 @@
 #include "domain/order.h"
 
+#include <algorithm>
+
 namespace belofte {
 
 std::string_view ToString(Payment p) {
@@ -76,13 +78,62 @@ Quantity OrderLine::AllocatedAt(LocationIndex location) const {
   return kNoUnits;
 }
 
-bool MayShip(const Order& order) {
-  Quantity allocated, waiting;
+const BundleLine* Order::FindBundle(LineId id) const {
+  for (const auto& b : bundles) {
+    if (b.id == id) return &b;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// Applies `f` to every component line of `bundle`.
+template <typename F>
+void ForComponents(const Order& order, const BundleLine& bundle, F&& f) {
   for (const auto& line : order.lines) {
-    allocated += line.allocated();
+    if (line.bundle_line == bundle.id && line.per_bundle > 0) f(line);
+  }
+}
+
+}  // namespace
+
+LineSplit BundleSplit(const Order& order, const BundleLine& bundle) {
+  std::optional<int64_t> shipped, cancelled, covered;
+  auto low = [](std::optional<int64_t>& m, int64_t v) { m = m ? std::min(*m, v) : v; };
+  ForComponents(order, bundle, [&](const OrderLine& c) {
+    low(shipped, c.shipped.units() / c.per_bundle);
+    low(cancelled, c.cancelled.units() / c.per_bundle);
+    low(covered, (c.allocated() + c.shipped).units() / c.per_bundle);
+  });
+  LineSplit s;
+  s.shipped = Quantity(shipped.value_or(0));
+  s.cancelled = Quantity(cancelled.value_or(0));
+  s.allocated = Quantity(covered.value_or(0)) - s.shipped;
+  s.backordered = bundle.quantity - s.allocated - s.shipped - s.cancelled;
+  return s;
+}
+
+Quantity BundleAllocatedAt(const Order& order, const BundleLine& bundle, LocationIndex location) {
+  std::optional<int64_t> units;
+  ForComponents(order, bundle, [&](const OrderLine& c) {
+    int64_t v = c.AllocatedAt(location).units() / c.per_bundle;
+    units = units ? std::min(*units, v) : v;
+  });
+  return Quantity(units.value_or(0));
+}
+
+bool MayShip(const Order& order) {
+  // Something can leave the building: an allocated unit of a plain line, or a whole bundle unit.
+  bool shippable = false;
+  Quantity waiting;
+  for (const auto& line : order.lines) {
+    if (!line.is_component() && line.allocated().positive()) shippable = true;
     waiting += line.backordered;
   }
-  if (allocated.zero()) return false;
+  for (const auto& bundle : order.bundles) {
+    if (!shippable && BundleSplit(order, bundle).allocated.positive()) shippable = true;
+  }
+  if (!shippable) return false;
   return order.ship_policy == ShipPolicy::kShipAvailable || waiting.zero();
 }
 

@@ -62,12 +62,35 @@ struct OrderLine {
   Quantity shipped;
   Quantity cancelled;
   int32_t priority = 0;  // manual queue override: higher goes first; 0 = by the rule
+  int32_t per_bundle = 0;  // component lines: units of this SKU per unit of the bundle; 0 otherwise
+  LineId bundle_line = 0;  // component lines: the id of their bundle line; 0 otherwise
 
+  bool is_component() const { return bundle_line != 0; }
   Quantity allocated() const;
   Quantity AllocatedAt(LocationIndex location) const;
   Quantity remaining() const { return quantity - shipped - cancelled; }  // still to ship
   bool balanced() const { return quantity == allocated() + backordered + shipped + cancelled; }
   bool operator==(const OrderLine&) const = default;
+};
+
+// An order line for a bundle. It holds no stock itself: at intake the engine expands it into
+// one component line per component (OrderLine with bundle_line == id, quantity ==
+// quantity x per_bundle), and its split is derived from theirs (BundleSplit).
+struct BundleLine {
+  LineId id = 0;
+  std::string sku;
+  Quantity quantity;
+  Money unit_price;
+  bool operator==(const BundleLine&) const = default;
+};
+
+// A line's four parts (DESIGN invariant 2).
+struct LineSplit {
+  Quantity allocated;
+  Quantity backordered;
+  Quantity shipped;
+  Quantity cancelled;
+  bool operator==(const LineSplit&) const = default;
 };
 
 struct Order {
@@ -79,17 +102,29 @@ struct Order {
   ShipPolicy ship_policy = ShipPolicy::kShipAvailable;
   Instant placed_at;
   std::string status_token;  // unguessable token of the customer's status page (may be empty)
-  std::vector<OrderLine> lines;
+  std::vector<OrderLine> lines;      // component lines of bundles included
+  std::vector<BundleLine> bundles;   // bundle lines, by id; their components are in `lines`
 
+  const BundleLine* FindBundle(LineId id) const;
   bool operator==(const Order&) const = default;
 };
+
+// A bundle line's split, derived from its component lines (whole bundle units):
+//   shipped   = min over components of floor(shipped_c / per_bundle_c)
+//   cancelled = min of floor(cancelled_c / per_bundle_c)
+//   allocated = min of floor((allocated_c + shipped_c) / per_bundle_c) - shipped
+//   backordered = quantity - allocated - shipped - cancelled
+LineSplit BundleSplit(const Order& order, const BundleLine& bundle);
+// Whole bundle units whose components are all allocated at `location`.
+Quantity BundleAllocatedAt(const Order& order, const BundleLine& bundle, LocationIndex location);
 
 // The order's status from its lines:
 //   cancelled          nothing left to ship and nothing shipped
 //   shipped            nothing left to ship, something shipped
 //   partially_shipped  something shipped, something left
 //   ready              may ship now: paid, and everything left is allocated
-//                      (ship_available: something left is allocated)
+//                      (ship_available: something left is allocated; for a bundle a whole
+//                      bundle unit, all its components, must be allocated)
 //   backordered        something left waits in a queue (and it is not ready)
 //   open               accepted, not ready (e.g. allocated but unpaid)
 OrderStatus DeriveStatus(const Order& order);

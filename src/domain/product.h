@@ -5,6 +5,9 @@
 // promise a shop makes: `max_units` is the total of backordered units the SKU may carry,
 // `max_wait_days` the longest promised wait a customer is asked to accept (checked against
 // the release date for pre-orders, and against promise dates once they exist).
+// A bundle (kit) is a product made of components: it has no stock of its own, its
+// availability is derived from its components', and an order line for it is expanded into one
+// line per component (see docs/bundles.md).
 // Thread safety: value types.
 #pragma once
 
@@ -12,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/money.h"
 #include "domain/quantity.h"
@@ -36,12 +40,25 @@ struct BackorderPolicy {
   bool operator==(const BackorderPolicy&) const = default;
 };
 
+// One component of a bundle: `quantity` units of `sku` per unit of the bundle.
+struct Component {
+  std::string sku;
+  Quantity quantity;
+  bool operator==(const Component&) const = default;
+};
+
+// The most components a bundle may have.
+constexpr size_t kMaxComponents = 50;
+
 struct Product {
   std::string sku;
   std::string name;
   Money price;
   Money cost;
   BackorderPolicy backorder;
+  std::vector<Component> components;  // non-empty: the product is a bundle of these
+
+  bool is_bundle() const { return !components.empty(); }
   bool operator==(const Product&) const = default;
 };
 

@@ -158,6 +158,23 @@ Result<const SkuState*> Engine::ResolveSku(const std::string& sku, const char* f
   return s;
 }
 
+namespace {
+
+Error BundleHasNoStock(const std::string& sku, std::string field) {
+  return Error::Conflict("bundle_has_no_stock",
+                         "'" + sku + "' is a bundle: it holds no stock of its own; book its components instead.",
+                         std::move(field))
+      .With("sku", sku);
+}
+
+}  // namespace
+
+Result<const SkuState*> Engine::ResolveStockSku(const std::string& sku, const char* field) const {
+  auto s = ResolveSku(sku, field);
+  if (s.ok() && (*s)->product.is_bundle()) return BundleHasNoStock(sku, field);
+  return s;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Catalogue
 
@@ -185,25 +202,114 @@ Result<Outcome> Engine::Do(const UpsertProduct& c, Execution& x) {
                           "backorder.release_date");
   }
   Outcome out;
-  out.created = state_.FindSku(p.sku) == nullptr;
-  if (const SkuState* existing = state_.FindSku(p.sku)) {
-    if (existing->product == p) return out;
-    if (existing->backordered.positive() && !b.allows_backorders()) {
+  const SkuState* existing = state_.FindSku(p.sku);
+  out.created = existing == nullptr;
+  if (existing && existing->product == p) return out;
+  if (auto e = CheckComponents(p, existing)) return std::move(*e);
+  if (existing) {
+    Quantity waiting = BackorderedUnits(*existing);
+    if (waiting.positive() && !b.allows_backorders()) {
       return Error::Conflict("backorders_waiting",
                              "The SKU has backordered units waiting; cancel or fill them before denying backorders.",
                              "backorder.policy")
           .With("sku", p.sku)
-          .With("backordered", std::to_string(existing->backordered.units()));
+          .With("backordered", std::to_string(waiting.units()));
     }
-    if (b.max_units && *b.max_units < existing->backordered) {
+    if (b.max_units && *b.max_units < waiting) {
       return Error::Conflict("cap_below_waiting", "max_units is below the units already backordered.",
                              "backorder.max_units")
           .With("sku", p.sku)
-          .With("backordered", std::to_string(existing->backordered.units()));
+          .With("backordered", std::to_string(waiting.units()));
     }
   }
   x.Emit(ProductUpserted{p});
   return out;
+}
+
+std::optional<Error> Engine::CheckComponents(const Product& p, const SkuState* existing) const {
+  if (p.components.size() > kMaxComponents) {
+    return Error::Invalid("too_many_components", "A bundle has at most 50 components.", "components");
+  }
+  std::set<std::string> seen;
+  for (size_t i = 0; i < p.components.size(); ++i) {
+    const Component& c = p.components[i];
+    std::string field = Field("components", i, "sku");
+    if (c.sku == p.sku) {
+      return Error::Invalid("bundle_contains_itself", "A bundle cannot be a component of itself.", field)
+          .With("sku", c.sku);
+    }
+    if (!c.quantity.positive() || c.quantity.units() > 1'000'000) {
+      return Error::Invalid("invalid_quantity", "A component quantity must be a positive integer (at most 1000000).",
+                            Field("components", i, "quantity"));
+    }
+    const SkuState* sku = state_.FindSku(c.sku);
+    if (!sku) return Error::Invalid("unknown_sku", "No product with SKU '" + c.sku + "'.", field).With("sku", c.sku);
+    if (sku->product.is_bundle()) {
+      return Error::Conflict("nested_bundle", "'" + c.sku + "' is a bundle itself; bundles do not nest.", field)
+          .With("sku", c.sku);
+    }
+    if (!seen.insert(c.sku).second) {
+      return Error::Invalid("duplicate_sku", "SKU '" + c.sku + "' is listed twice; give it once with its quantity.",
+                            field)
+          .With("sku", c.sku);
+    }
+  }
+  if (!existing || existing->product.components == p.components) return std::nullopt;
+  const Product& old = existing->product;
+  if (old.is_bundle()) {
+    // Its lines were expanded with the old components: they must be shipped or cancelled first.
+    if (HasOpenLines(*existing)) {
+      return Error::Conflict("bundle_in_use",
+                             "Open order lines name this bundle; ship or cancel them before changing its components.",
+                             "components")
+          .With("sku", p.sku);
+    }
+    return std::nullopt;
+  }
+  // A product becomes a bundle: nothing may hold stock of it, wait for it, buy it or contain it.
+  auto in_use = [&](const char* what, const std::string& message) {
+    return Error::Conflict("product_in_use", message, "components").With("sku", p.sku).With("in_use_by", what);
+  };
+  for (const auto& level : existing->levels) {
+    if (!level.on_hand.zero() || !level.allocated.zero()) {
+      return Error::Conflict("product_has_stock", "The product has stock; a bundle holds none of its own.",
+                             "components")
+          .With("sku", p.sku)
+          .With("on_hand", std::to_string(existing->on_hand().units()));
+    }
+  }
+  if (HasOpenLines(*existing)) return in_use("order_lines", "Open order lines name the product.");
+  for (const auto& [id, po] : state_.purchase_orders) {
+    if (po.status == PurchaseOrderStatus::kCancelled || po.status == PurchaseOrderStatus::kReceived) continue;
+    if (po.FindLine(p.sku)) return in_use("purchase_orders", "An open purchase order buys the product.");
+  }
+  for (const auto& [code, supplier] : state_.suppliers) {
+    if (supplier.terms.count(p.sku)) return in_use("supplier_terms", "Supplier '" + code + "' has terms for it.");
+  }
+  for (const auto& [code, sku] : state_.skus) {
+    for (const Component& c : sku.product.components) {
+      if (c.sku == p.sku) return in_use("bundles", "The product is a component of bundle '" + code + "'.");
+    }
+  }
+  return std::nullopt;
+}
+
+Quantity Engine::BackorderedUnits(const SkuState& sku) const {
+  if (sku.product.is_bundle()) return DeriveBundleStock(state_, sku).backordered;
+  return sku.own_backordered();
+}
+
+bool Engine::HasOpenLines(const SkuState& sku) const {
+  for (LineId id : sku.lines) {
+    auto [order, line] = state_.FindLine(id);
+    if (line && line->sku == sku.product.sku && line->remaining().positive()) return true;
+    if (!order || line) continue;
+    const BundleLine* bundle = order->FindBundle(id);
+    if (!bundle || bundle->sku != sku.product.sku) continue;
+    LineSplit split = BundleSplit(*order, *bundle);
+    if ((bundle->quantity - split.shipped - split.cancelled).positive()) return true;
+  }
+  return false;
 }
 
 Result<Outcome> Engine::Do(const UpsertLocation& c, Execution& x) {
@@ -262,12 +368,62 @@ Result<Outcome> Engine::Do(const PlaceOrder& c, Execution& x) {
   struct Scratch {
     const SkuState* sku;
     std::vector<Quantity> free;  // per location
-    Quantity backordered;        // added by this order
-    Quantity requested;
+    Quantity backordered;        // added by this order, on lines for the SKU itself
+    Quantity requested;          // units asked of the SKU, for itself and as a component
     bool short_deny = false;
     bool short_cap = false;
+    bool short_bundle = false;   // a component short for a bundle that denies backorders
   };
   std::map<std::string, Scratch> scratch;
+  auto scratch_of = [&](const SkuState* sku) -> Scratch& {
+    auto [it, fresh] = scratch.try_emplace(sku->product.sku);
+    if (fresh) {
+      it->second.sku = sku;
+      for (const auto& level : sku->levels) it->second.free.push_back(Max(kNoUnits, level.free()));
+    }
+    return it->second;
+  };
+  // Takes free stock for `line` location by location; returns what is left to wait.
+  auto allocate = [](Scratch& s, OrderLine& line) {
+    Quantity left = line.quantity;
+    for (LocationIndex loc = 0; loc < s.free.size() && left.positive(); ++loc) {
+      Quantity take = Min(left, s.free[loc]);
+      if (take.positive()) {
+        line.allocations.push_back(Allocation{loc, take});
+        s.free[loc] -= take;
+        left -= take;
+      }
+    }
+    return left;
+  };
+  // Bundles: waiting bundle units added by this order, per bundle SKU.
+  struct BundleScratch {
+    const SkuState* sku;
+    Quantity backordered;
+    Quantity requested;
+    bool short_cap = false;
+  };
+  std::map<std::string, BundleScratch> bundle_scratch;
+  // The promise a line would get at cumulative demand `demand` of a SKU (this order's earlier
+  // lines included), as of the command's day.
+  auto promise_at = [&](const SkuState& s, Quantity demand) {
+    return promiser_.Walk(s, c.at.date()).At(demand.units());
+  };
+  // The wait counts from placed_at: a marketplace order that arrives late waited already.
+  auto too_far = [&](const BackorderPolicy& policy, Date p90) {
+    return policy.max_wait_days && p90.days() - c.placed_at.date().days() > *policy.max_wait_days;
+  };
+  auto wait_exceeded = [](const std::string& sku, const BackorderPolicy& policy, std::string field, Date p90) {
+    Error e = Error::Conflict("max_wait_exceeded", "'" + sku + "' would ship later than its max_wait_days allow.",
+                              std::move(field))
+                  .With("sku", sku)
+                  .With("p90", p90.ToString())
+                  .With("max_wait_days", std::to_string(policy.max_wait_days.value_or(0)));
+    if (policy.kind == BackorderPolicyKind::kPreorder && policy.release_date) {
+      (void)std::move(e).With("release_date", policy.release_date->ToString());
+    }
+    return e;
+  };
   Order order;
   order.id = state_.next_order_id;
   order.channel = c.channel;
@@ -278,6 +434,7 @@ Result<Outcome> Engine::Do(const PlaceOrder& c, Execution& x) {
   order.placed_at = c.placed_at;
   order.status_token = c.status_token;
   order.lines.reserve(c.lines.size());
+  LineId next_line = state_.next_line_id;
   for (size_t i = 0; i < c.lines.size(); ++i) {
     const auto& in = c.lines[i];
     if (!ValidUnits(in.quantity)) {
@@ -292,51 +449,73 @@ Result<Outcome> Engine::Do(const PlaceOrder& c, Execution& x) {
       return Error::Invalid("unknown_sku", "No product with SKU '" + in.sku + "'.", Field("lines", i, "sku"))
           .With("sku", in.sku);
     }
-    auto [it, fresh] = scratch.try_emplace(in.sku);
-    Scratch& s = it->second;
-    if (fresh) {
-      s.sku = sku;
-      for (const auto& level : sku->levels) s.free.push_back(Max(kNoUnits, level.free()));
+    const BackorderPolicy& policy = sku->product.backorder;
+    if (sku->product.is_bundle()) {
+      // A bundle line: one component line per component, each allocated from free stock like
+      // any line; what is left waits in the component's queue, as the bundle's policy allows.
+      BundleLine bundle{next_line++, in.sku, in.quantity, in.unit_price};
+      std::optional<int64_t> whole;  // bundle units all of whose components are allocated
+      for (const Component& k : sku->product.components) {
+        Scratch& s = scratch_of(state_.FindSku(k.sku));
+        OrderLine line;
+        line.id = next_line++;
+        line.sku = k.sku;
+        line.quantity = in.quantity * k.quantity.units();
+        if (line.quantity.units() > kMaxQuantityUnits) {
+          return Error::Invalid("invalid_quantity", "The bundle line needs too many units of its components.",
+                                Field("lines", i, "quantity"));
+        }
+        line.unit_price = Money(0, in.unit_price.currency());  // the bundle line carries the price
+        line.per_bundle = static_cast<int32_t>(k.quantity.units());
+        line.bundle_line = bundle.id;
+        s.requested += line.quantity;
+        line.backordered = allocate(s, line);
+        if (line.backordered.positive() && !policy.allows_backorders()) s.short_bundle = true;
+        int64_t units = line.allocated().units() / k.quantity.units();
+        whole = whole ? std::min(*whole, units) : units;
+        order.lines.push_back(std::move(line));
+      }
+      Quantity waiting = in.quantity - Quantity(whole.value_or(0));
+      auto [bit, bfresh] = bundle_scratch.try_emplace(in.sku, BundleScratch{sku});
+      BundleScratch& bs = bit->second;
+      bs.requested += in.quantity;
+      if (waiting.positive() && policy.allows_backorders()) {
+        if (auto headroom = policy.Headroom(BackorderedUnits(*sku) + bs.backordered); headroom && *headroom < waiting) {
+          bs.short_cap = true;
+        } else if (policy.max_wait_days) {
+          // A bundle unit ships when its last component does (and not before a pre-order's release).
+          Date p90 = c.at.date();
+          for (const Component& k : sku->product.components) {
+            const SkuState* component = state_.FindSku(k.sku);
+            p90 = std::max(p90, promise_at(*component, component->backordered + scratch_of(component).requested).p90);
+          }
+          if (policy.kind == BackorderPolicyKind::kPreorder && policy.release_date) {
+            p90 = std::max(p90, promiser_.calendar().NextWorkingDay(*policy.release_date));
+          }
+          if (too_far(policy, p90)) return wait_exceeded(in.sku, policy, Field("lines", i, "sku"), p90);
+        }
+        bs.backordered += waiting;
+      }
+      order.bundles.push_back(std::move(bundle));
+      continue;
     }
+    Scratch& s = scratch_of(sku);
     s.requested += in.quantity;
 
     OrderLine line;
-    line.id = state_.next_line_id + i;
+    line.id = next_line++;
     line.sku = in.sku;
     line.quantity = in.quantity;
     line.unit_price = in.unit_price;
-    Quantity left = in.quantity;
-    for (LocationIndex loc = 0; loc < s.free.size() && left.positive(); ++loc) {
-      Quantity take = Min(left, s.free[loc]);
-      if (take.positive()) {
-        line.allocations.push_back(Allocation{loc, take});
-        s.free[loc] -= take;
-        left -= take;
-      }
-    }
+    Quantity left = allocate(s, line);
     if (left.positive()) {
-      const BackorderPolicy& policy = sku->product.backorder;
       if (!policy.allows_backorders()) {
         s.short_deny = true;
-      } else if (auto headroom = policy.Headroom(sku->backordered + s.backordered); headroom && *headroom < left) {
+      } else if (auto headroom = policy.Headroom(sku->own_backordered() + s.backordered); headroom && *headroom < left) {
         s.short_cap = true;
       } else if (policy.max_wait_days) {
-        // The promise this line would get, behind everything waiting and this order's earlier
-        // lines of the SKU, must not be further away than the product allows.
-        // The wait counts from placed_at: a marketplace order that arrives late waited already.
-        const Promise p = promiser_.Walk(*sku, c.at.date()).At(sku->backordered.units() + s.requested.units());
-        if (p.p90.days() - c.placed_at.date().days() > *policy.max_wait_days) {
-          Error e = Error::Conflict("max_wait_exceeded",
-                                    "'" + in.sku + "' would ship later than its max_wait_days allow.",
-                                    Field("lines", i, "sku"))
-                        .With("sku", in.sku)
-                        .With("p90", p.p90.ToString())
-                        .With("max_wait_days", std::to_string(*policy.max_wait_days));
-          if (p.basis == PromiseBasis::kReleaseDate && policy.release_date) {
-            (void)std::move(e).With("release_date", policy.release_date->ToString());
-          }
-          return e;
-        }
+        const Promise p = promise_at(*sku, sku->backordered + s.requested);
+        if (too_far(policy, p.p90)) return wait_exceeded(in.sku, policy, Field("lines", i, "sku"), p.p90);
       }
       s.backordered += left;
       line.backordered = left;
@@ -347,11 +526,19 @@ Result<Outcome> Engine::Do(const PlaceOrder& c, Execution& x) {
   std::vector<Shortage> shortages;
   bool any_deny = false;
   for (const auto& [sku, s] : scratch) {
-    if (!s.short_deny && !s.short_cap) continue;
-    any_deny |= s.short_deny;
+    if (!s.short_deny && !s.short_cap && !s.short_bundle) continue;
+    any_deny |= s.short_deny || s.short_bundle;
     Quantity available = Max(kNoUnits, s.sku->free());
-    if (auto headroom = s.sku->product.backorder.Headroom(s.sku->backordered)) available += *headroom;
+    if (s.short_deny || s.short_cap) {
+      if (auto headroom = s.sku->product.backorder.Headroom(s.sku->own_backordered())) available += *headroom;
+    }
     shortages.push_back(Shortage{sku, s.requested.units(), available.units()});
+  }
+  for (const auto& [sku, bs] : bundle_scratch) {
+    if (!bs.short_cap) continue;
+    Quantity available = DeriveBundleStock(state_, *bs.sku).available;
+    if (auto headroom = bs.sku->product.backorder.Headroom(BackorderedUnits(*bs.sku))) available += *headroom;
+    shortages.push_back(Shortage{sku, bs.requested.units(), available.units()});
   }
   if (!shortages.empty()) {
     Error e = any_deny ? Error::Conflict("insufficient_stock", "Not enough stock for every line of the order.")
@@ -406,9 +593,17 @@ Result<std::map<LineId, Quantity>> Engine::SumRequest(const Order& order, const 
   for (size_t i = 0; i < lines.size(); ++i) {
     const auto& want = lines[i];
     auto [o, line] = state_.FindLine(want.line);
-    if (o != &order || !line) {
+    if (o != &order || (!line && !order.FindBundle(want.line))) {
       return Error::Invalid("unknown_line", "Line " + std::to_string(want.line) + " is not a line of this order.",
                             Field("lines", i, "line_id"));
+    }
+    if (line && line->is_component()) {
+      return Error::Conflict("part_of_bundle",
+                             "Line " + std::to_string(want.line) + " is a component of bundle line " +
+                                 std::to_string(line->bundle_line) + "; name the bundle line.",
+                             Field("lines", i, "line_id"))
+          .With("line_id", std::to_string(want.line))
+          .With("bundle_line_id", std::to_string(line->bundle_line));
     }
     if (!ValidUnits(want.quantity)) {
       return Error::Invalid("invalid_quantity", "A quantity must be a positive integer.", Field("lines", i, "quantity"));
@@ -417,10 +612,11 @@ Result<std::map<LineId, Quantity>> Engine::SumRequest(const Order& order, const 
   }
   for (const auto& [line_id, qty] : request) {
     const OrderLine* line = state_.FindLine(line_id).second;
-    if (qty > line->quantity) {
+    Quantity ordered = line ? line->quantity : order.FindBundle(line_id)->quantity;
+    if (qty > ordered) {
       return Error::Invalid("exceeds_ordered", std::string("More units to ") + verb + " than the line ordered.", "lines")
           .With("line_id", std::to_string(line_id))
-          .With("ordered", std::to_string(line->quantity.units()));
+          .With("ordered", std::to_string(ordered.units()));
     }
   }
   return request;
@@ -446,13 +642,29 @@ Result<Outcome> Engine::Do(const CancelOrder& c, Execution& x) {
   } else {
     auto summed = SumRequest(*order, c.lines, "cancel");
     if (!summed.ok()) return summed.take_error();
-    request = std::move(summed.value());
-    for (const auto& [line_id, qty] : request) {
+    std::map<LineId, Quantity> asked = std::move(summed.value());
+    for (const auto& [line_id, qty] : asked) {
       const OrderLine* line = state_.FindLine(line_id).second;
-      if (qty > line->remaining()) {
+      const BundleLine* bundle = line ? nullptr : order->FindBundle(line_id);
+      Quantity remaining;
+      if (line) {
+        remaining = line->remaining();
+      } else {
+        LineSplit split = BundleSplit(*order, *bundle);
+        remaining = bundle->quantity - split.shipped - split.cancelled;
+      }
+      if (qty > remaining) {
         return Error::Conflict("exceeds_remaining", "More units to cancel than are left to ship.", "lines")
             .With("line_id", std::to_string(line_id))
-            .With("remaining", std::to_string(line->remaining().units()));
+            .With("remaining", std::to_string(remaining.units()));
+      }
+      if (line) {
+        request[line_id] += qty;
+        continue;
+      }
+      // A bundle line is cancelled on every component: per_bundle units per bundle unit.
+      for (const auto& component : order->lines) {
+        if (component.bundle_line == line_id) request[component.id] += Min(qty * component.per_bundle, component.remaining());
       }
     }
   }
@@ -508,7 +720,14 @@ Result<Outcome> Engine::Do(const ShipOrder& c, Execution& x) {
   std::map<LineId, Quantity> request;
   if (c.lines.empty()) {
     for (const auto& line : order->lines) {
-      if (line.AllocatedAt(loc).positive()) request[line.id] = line.AllocatedAt(loc);
+      if (!line.is_component() && line.AllocatedAt(loc).positive()) request[line.id] = line.AllocatedAt(loc);
+    }
+    for (const auto& bundle : order->bundles) {  // whole bundle units allocated here
+      Quantity units = BundleAllocatedAt(*order, bundle, loc);
+      if (!units.positive()) continue;
+      for (const auto& component : order->lines) {
+        if (component.bundle_line == bundle.id) request[component.id] = units * component.per_bundle;
+      }
     }
     if (request.empty()) {
       return Error::Conflict("nothing_allocated", "Nothing of this order is allocated at location '" + c.location + "'.",
@@ -517,7 +736,26 @@ Result<Outcome> Engine::Do(const ShipOrder& c, Execution& x) {
   } else {
     auto summed = SumRequest(*order, c.lines, "ship");
     if (!summed.ok()) return summed.take_error();
-    request = std::move(summed.value());
+    for (const auto& [line_id, qty] : summed.value()) {
+      const BundleLine* bundle = order->FindBundle(line_id);
+      if (!bundle) {
+        request[line_id] += qty;
+        continue;
+      }
+      // Whole bundle units ship: each needs all of its components allocated here.
+      Quantity units = BundleAllocatedAt(*order, *bundle, loc);
+      if (qty > units) {
+        return Error::Conflict("not_allocated", "Only whole bundle units whose components are all allocated can ship.",
+                               "lines")
+            .With("line_id", std::to_string(line_id))
+            .With("sku", bundle->sku)
+            .With("requested", std::to_string(qty.units()))
+            .With("allocated", std::to_string(units.units()));
+      }
+      for (const auto& component : order->lines) {
+        if (component.bundle_line == line_id) request[component.id] += qty * component.per_bundle;
+      }
+    }
   }
   for (const auto& [line_id, qty] : request) {
     const OrderLine* line = state_.FindLine(line_id).second;
@@ -544,14 +782,30 @@ Result<Outcome> Engine::Do(const ShipOrder& c, Execution& x) {
 
 Result<Outcome> Engine::Do(const SetLinePriority& c, Execution& x) {
   auto [order, line] = state_.FindLine(c.line);
-  if (!line) return Error::NotFound("unknown_line", "No open order line with id " + std::to_string(c.line) + ".");
+  const BundleLine* bundle = order && !line ? order->FindBundle(c.line) : nullptr;
+  if (!line && !bundle) {
+    return Error::NotFound("unknown_line", "No open order line with id " + std::to_string(c.line) + ".");
+  }
+  if (line && line->is_component()) {
+    return Error::Conflict("part_of_bundle",
+                           "Line " + std::to_string(c.line) + " is a component of bundle line " +
+                               std::to_string(line->bundle_line) + "; set the bundle line's priority.")
+        .With("line_id", std::to_string(c.line))
+        .With("bundle_line_id", std::to_string(line->bundle_line));
+  }
   if (c.priority < -kMaxManualPriority || c.priority > kMaxManualPriority) {
     return Error::Invalid("invalid_priority", "priority must be between -1000000 and 1000000.", "priority");
   }
   Outcome out;
   out.order = order->id;
-  if (line->priority == c.priority) return out;
-  x.Emit(LinePrioritySet{order->id, c.line, c.priority});
+  // A bundle line's components wait in their queues with the bundle line's priority.
+  std::vector<LineId> targets;
+  for (const auto& l : order->lines) {
+    if ((bundle && l.bundle_line == c.line) || l.id == c.line) {
+      if (l.priority != c.priority) targets.push_back(l.id);
+    }
+  }
+  for (LineId id : targets) x.Emit(LinePrioritySet{order->id, id, c.priority});
   return out;
 }
 
@@ -559,7 +813,7 @@ Result<Outcome> Engine::Do(const SetLinePriority& c, Execution& x) {
 // Stock
 
 Result<Outcome> Engine::Do(const AdjustStock& c, Execution& x) {
-  auto sku = ResolveSku(c.sku, "sku");
+  auto sku = ResolveStockSku(c.sku, "sku");
   if (!sku.ok()) return sku.take_error();
   auto loc = ResolveLocation(c.location, "location");
   if (!loc.ok()) return loc.take_error();
@@ -585,7 +839,7 @@ Result<Outcome> Engine::Do(const AdjustStock& c, Execution& x) {
 }
 
 Result<Outcome> Engine::Do(const CountStock& c, Execution& x) {
-  auto sku = ResolveSku(c.sku, "sku");
+  auto sku = ResolveStockSku(c.sku, "sku");
   if (!sku.ok()) return sku.take_error();
   auto loc = ResolveLocation(c.location, "location");
   if (!loc.ok()) return loc.take_error();
@@ -610,7 +864,7 @@ Result<Outcome> Engine::Do(const CountStock& c, Execution& x) {
 }
 
 Result<Outcome> Engine::Do(const ReceiveStock& c, Execution& x) {
-  auto sku = ResolveSku(c.sku, "sku");
+  auto sku = ResolveStockSku(c.sku, "sku");
   if (!sku.ok()) return sku.take_error();
   auto loc = ResolveLocation(c.location, "location");
   if (!loc.ok()) return loc.take_error();
@@ -623,7 +877,7 @@ Result<Outcome> Engine::Do(const ReceiveStock& c, Execution& x) {
 }
 
 Result<Outcome> Engine::Do(const TransferStock& c, Execution& x) {
-  auto sku = ResolveSku(c.sku, "sku");
+  auto sku = ResolveStockSku(c.sku, "sku");
   if (!sku.ok()) return sku.take_error();
   auto from = ResolveLocation(c.from, "from");
   if (!from.ok()) return from.take_error();
@@ -658,6 +912,7 @@ void Engine::StockOut(Execution& x, const std::string& sku_code, LocationIndex l
   const SkuState& sku = state_.skus.at(sku_code);
   StockLevel level = sku.Level(location);
   Quantity shortfall = level.allocated - (level.on_hand - quantity);
+  std::set<std::pair<OrderId, LineId>> broken_bundles;  // bundle lines that lose whole units
   if (shortfall.positive()) {
     // Stock promised to orders is gone. The lowest-priority allocations here give their units up
     // first. Then, highest priority first, those units are allocated again from free stock at
@@ -680,7 +935,10 @@ void Engine::StockOut(Execution& x, const std::string& sku_code, LocationIndex l
     for (LocationIndex other = 0; other < sku.levels.size(); ++other) {
       free_elsewhere.push_back(other == location ? kNoUnits : Max(kNoUnits, sku.levels[other].free()));
     }
-    std::optional<Quantity> headroom = sku.product.backorder.Headroom(sku.backordered);
+    std::optional<Quantity> headroom = sku.product.backorder.Headroom(sku.own_backordered());
+    // Component lines wait or are cancelled by their bundle's policy and cap, in bundle units;
+    // a bundle that cannot wait loses whole bundle units (see CancelWholeBundleUnits).
+    std::map<std::string, std::optional<Quantity>> bundle_headroom;
     for (auto it = takes.rbegin(); it != takes.rend(); ++it) {
       const auto [line_id, take] = *it;
       const OrderId order_id = state_.line_order.at(line_id);
@@ -692,8 +950,22 @@ void Engine::StockOut(Execution& x, const std::string& sku_code, LocationIndex l
         free_elsewhere[other] -= move;
         left -= move;
       }
-      Quantity back = headroom ? Min(left, *headroom) : left;
-      if (headroom) *headroom -= back;
+      Quantity back;
+      if (const OrderLine* line = state_.FindLine(line_id).second; line->is_component()) {
+        const BundleLine& bundle = *state_.FindOrder(order_id)->FindBundle(line->bundle_line);
+        const SkuState& bundle_sku = state_.skus.at(bundle.sku);
+        auto [h, fresh] = bundle_headroom.try_emplace(bundle.sku);
+        if (fresh) h->second = bundle_sku.product.backorder.Headroom(BackorderedUnits(bundle_sku));
+        Quantity units((left.units() + line->per_bundle - 1) / line->per_bundle);  // at most this many start waiting
+        if (!h->second || *h->second >= units) {
+          back = left;
+          if (h->second) *h->second -= units;
+        }
+        if (back < left) broken_bundles.emplace(order_id, bundle.id);
+      } else {
+        back = headroom ? Min(left, *headroom) : left;
+        if (headroom) *headroom -= back;
+      }
       if (back.positive()) x.Emit(AllocationReturned{order_id, line_id, sku_code, location, back});
       if (Quantity lost = left - back; lost.positive()) {
         LineCancelled e;
@@ -708,6 +980,33 @@ void Engine::StockOut(Execution& x, const std::string& sku_code, LocationIndex l
   }
   x.Emit(StockMoved{StockMovement{state_.next_movement_id, sku_code, location, kind, -quantity, reason, reference,
                                   x.at()}});
+  if (!broken_bundles.empty()) {
+    std::set<std::pair<std::string, LocationIndex>> released;
+    for (const auto& [order, bundle] : broken_bundles) {
+      CancelWholeBundleUnits(x, order, bundle, "stock_shortfall", &released);
+    }
+    for (const auto& [sku, loc] : released) FillQueue(x, sku, loc);
+  }
+}
+
+void Engine::CancelWholeBundleUnits(Execution& x, OrderId order_id, LineId bundle_id, const std::string& reason,
+                                    std::set<std::pair<std::string, LocationIndex>>* released) {
+  const Order& order = *state_.FindOrder(order_id);
+  int64_t units = 0;  // bundle units touched by a cancellation on any component
+  for (const auto& l : order.lines) {
+    if (l.bundle_line == bundle_id) units = std::max(units, (l.cancelled.units() + l.per_bundle - 1) / l.per_bundle);
+  }
+  std::vector<std::pair<LineId, Quantity>> todo;
+  for (const auto& l : order.lines) {
+    if (l.bundle_line != bundle_id) continue;
+    Quantity need = Min(Quantity(units * l.per_bundle) - l.cancelled, l.remaining());
+    if (need.positive()) todo.emplace_back(l.id, need);
+  }
+  for (const auto& [line_id, quantity] : todo) {
+    const OrderLine* line = state_.FindLine(line_id).second;
+    for (const auto& a : line->allocations) released->emplace(line->sku, a.location);
+    CancelLine(x, *state_.FindOrder(order_id), *line, quantity, reason);
+  }
 }
 
 void Engine::FillQueue(Execution& x, const std::string& sku_code, LocationIndex location) {
@@ -774,7 +1073,7 @@ Result<Outcome> Engine::Do(const UpsertSupplierTerms& c, Execution& x) {
     return Error::NotFound("unknown_supplier", "No supplier with code '" + t.supplier + "'.", "supplier")
         .With("supplier", t.supplier);
   }
-  auto sku = ResolveSku(t.sku, "sku");
+  auto sku = ResolveStockSku(t.sku, "sku");
   if (!sku.ok()) return sku.take_error();
   if (t.cost.cents() < 0 || !Money::ValidCurrency(t.cost.currency())) {
     return Error::Invalid("invalid_money", "cost must be a non-negative amount.", "cost");
@@ -819,9 +1118,11 @@ Result<Outcome> Engine::Do(const CreatePurchaseOrder& c, Execution& x) {
   std::set<std::string> seen;
   for (size_t i = 0; i < c.lines.size(); ++i) {
     const auto& in = c.lines[i];
-    if (!state_.FindSku(in.sku)) {
+    const SkuState* sku = state_.FindSku(in.sku);
+    if (!sku) {
       return Error::Invalid("unknown_sku", "No product with SKU '" + in.sku + "'.", Field("lines", i, "sku")).With("sku", in.sku);
     }
+    if (sku->product.is_bundle()) return BundleHasNoStock(in.sku, Field("lines", i, "sku"));
     if (!seen.insert(in.sku).second) {
       return Error::Invalid("duplicate_sku", "SKU '" + in.sku + "' appears on two lines; use one line per SKU.",
                             Field("lines", i, "sku"));
@@ -1055,6 +1356,11 @@ void Engine::Dequeue(SkuState& sku, const Order& order, const OrderLine& line) {
   sku.queue.erase(MakeQueueKey(*rule_, order, line));
 }
 
+void Engine::AddWaiting(SkuState& sku, const OrderLine& line, Quantity quantity) {
+  sku.backordered += quantity;
+  if (line.is_component()) sku.bundle_backordered += quantity;
+}
+
 void Engine::AddAllocation(OrderLine& line, LocationIndex location, Quantity quantity) {
   for (auto& a : line.allocations) {
     if (a.location == location) {
@@ -1105,9 +1411,14 @@ void Engine::On(const OrderPlaced& e) {
     sku.lines.push_back(line.id);
     for (const auto& a : line.allocations) MutableLevel(sku, a.location).allocated += a.quantity;
     if (line.backordered.positive()) {
-      sku.backordered += line.backordered;
+      AddWaiting(sku, line, line.backordered);
       Enqueue(sku, order, line);
     }
+  }
+  for (const auto& bundle : order.bundles) {
+    state_.line_order[bundle.id] = order.id;
+    state_.next_line_id = std::max(state_.next_line_id, bundle.id + 1);
+    MutableSku(bundle.sku).lines.push_back(bundle.id);
   }
 }
 
@@ -1122,7 +1433,7 @@ void Engine::On(const BackorderFilled& e) {
   OrderLine& line = MutableLine(order, e.line);
   SkuState& sku = MutableSku(e.sku);
   line.backordered -= e.quantity;
-  sku.backordered -= e.quantity;
+  AddWaiting(sku, line, -e.quantity);
   if (line.backordered.zero()) Dequeue(sku, order, line);
   AddAllocation(line, e.location, e.quantity);
   MutableLevel(sku, e.location).allocated += e.quantity;
@@ -1136,7 +1447,7 @@ void Engine::On(const AllocationReturned& e) {
   MutableLevel(sku, e.location).allocated -= e.quantity;
   if (line.backordered.zero()) Enqueue(sku, order, line);
   line.backordered += e.quantity;
-  sku.backordered += e.quantity;
+  AddWaiting(sku, line, e.quantity);
 }
 
 void Engine::On(const AllocationMoved& e) {
@@ -1155,7 +1466,7 @@ void Engine::On(const LineCancelled& e) {
   SkuState& sku = MutableSku(e.sku);
   if (e.from_backordered.positive()) {
     line.backordered -= e.from_backordered;
-    sku.backordered -= e.from_backordered;
+    AddWaiting(sku, line, -e.from_backordered);
     if (line.backordered.zero()) Dequeue(sku, order, line);
     line.cancelled += e.from_backordered;
   }
@@ -1339,6 +1650,11 @@ void Engine::EvictClosedOrders(const std::vector<OrderId>& candidates) {
       state_.skus.at(line.sku).evicted_lines++;
       touched.insert(line.sku);
     }
+    for (const auto& bundle : it->second.bundles) {
+      state_.line_order.erase(bundle.id);
+      state_.skus.at(bundle.sku).evicted_lines++;
+      touched.insert(bundle.sku);
+    }
     state_.orders.erase(it);
   }
   for (auto& [code, supplier] : state_.suppliers) {
@@ -1369,6 +1685,7 @@ void Engine::LoadSnapshot(ShopState state) {
     sku.lines.clear();
     sku.evicted_lines = 0;
     sku.backordered = kNoUnits;
+    sku.bundle_backordered = kNoUnits;
     sku.incoming = kNoUnits;
     sku.supply.clear();
   }
@@ -1385,9 +1702,13 @@ void Engine::LoadSnapshot(ShopState state) {
       SkuState& sku = MutableSku(line.sku);
       sku.lines.push_back(line.id);
       if (line.backordered.positive()) {
-        sku.backordered += line.backordered;
+        AddWaiting(sku, line, line.backordered);
         Enqueue(sku, *order, line);
       }
+    }
+    for (const auto& bundle : order->bundles) {
+      state_.line_order[bundle.id] = order->id;
+      MutableSku(bundle.sku).lines.push_back(bundle.id);
     }
   }
   promiser_.SettingsChanged();
@@ -1405,6 +1726,10 @@ std::vector<QueueEntry> Engine::Queue(const std::string& sku_code, size_t limit)
     auto [order, line] = state_.FindLine(key.line);
     out.push_back(QueueEntry{++position, key.order, key.line, line->backordered, order->placed_at, order->payment,
                              line->priority});
+    if (line->is_component()) {
+      out.back().bundle_line = line->bundle_line;
+      if (const BundleLine* bundle = order->FindBundle(line->bundle_line)) out.back().bundle_sku = bundle->sku;
+    }
   }
   return out;
 }

@@ -15,6 +15,8 @@
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,8 @@ struct QueueEntry {
   Instant waiting_since; // the order's placed_at
   Payment payment = Payment::kUnpaid;
   int32_t priority = 0;
+  LineId bundle_line = 0;  // a component line of a bundle line: its id and the bundle's SKU
+  std::string bundle_sku;
 };
 
 class Engine {
@@ -140,6 +144,20 @@ class Engine {
                                                 const char* verb) const;
   Result<LocationIndex> ResolveLocation(const std::string& code, const char* field) const;
   Result<const SkuState*> ResolveSku(const std::string& sku, const char* field) const;
+  // ResolveSku for commands that move stock or buy it: a bundle has no stock of its own.
+  Result<const SkuState*> ResolveStockSku(const std::string& sku, const char* field) const;
+
+  // Bundles (see docs/bundles.md).
+  // The validation of a product's components and of a change to or from being a bundle.
+  std::optional<Error> CheckComponents(const Product& p, const SkuState* existing) const;
+  // Waiting units that count against a SKU's policy and caps (a bundle's: bundle units).
+  Quantity BackorderedUnits(const SkuState& sku) const;
+  // True when a live order still has something left to ship on a line for this SKU.
+  bool HasOpenLines(const SkuState& sku) const;
+  // After a component line lost units to a cancellation, cancels the rest of each lost bundle
+  // unit on every component, so a bundle is cancelled in whole units; notes released stock.
+  void CancelWholeBundleUnits(Execution& x, OrderId order, LineId bundle, const std::string& reason,
+                              std::set<std::pair<std::string, LocationIndex>>* released);
 
   // Apply, per event type.
   void On(const ProductUpserted& e);
@@ -172,6 +190,7 @@ class Engine {
   StockLevel& MutableLevel(SkuState& sku, LocationIndex location);
   void Enqueue(SkuState& sku, const Order& order, const OrderLine& line);
   void Dequeue(SkuState& sku, const Order& order, const OrderLine& line);
+  void AddWaiting(SkuState& sku, const OrderLine& line, Quantity quantity);
   void AddAllocation(OrderLine& line, LocationIndex location, Quantity quantity);
   void RemoveAllocation(OrderLine& line, LocationIndex location, Quantity quantity);
 

@@ -13,7 +13,9 @@ std::vector<std::string> CheckInvariants(const ShopState& state, const QueuePrio
   // Allocations and waiting units summed from the lines.
   std::map<std::pair<std::string, LocationIndex>, Quantity> allocated;
   std::map<std::string, Quantity> waiting;
+  std::map<std::string, Quantity> component_waiting;  // the part of `waiting` on bundles' component lines
   std::map<std::string, size_t> waiting_lines;
+  std::map<std::string, Quantity> bundle_waiting;     // bundle units, by bundle SKU
   for (const auto& [id, order] : state.orders) {
     if (order.id != id) fail("order " + std::to_string(id) + " is stored under another id");
     auto ext = state.order_by_external.find(ExternalKey(order.channel, order.external_id));
@@ -39,13 +41,39 @@ std::vector<std::string> CheckInvariants(const ShopState& state, const QueuePrio
         fail(where + ": unknown SKU " + line.sku);
         continue;
       }
+      if (line.is_component() && (line.per_bundle <= 0 || !order.FindBundle(line.bundle_line))) {
+        fail(where + ": a component line without its bundle line");
+      }
       if (line.backordered.positive()) {
         waiting[line.sku] += line.backordered;
+        if (line.is_component()) component_waiting[line.sku] += line.backordered;
         waiting_lines[line.sku]++;
         const SkuState& sku = state.skus.at(line.sku);
         if (!sku.queue.count(MakeQueueKey(rule, order, line))) fail(where + ": backordered but not in the queue");
       }
       auto lo = state.line_order.find(line.id);
+      if (lo == state.line_order.end() || lo->second != id) fail(where + ": missing from the line index");
+    }
+    // Bundle lines: components in whole bundle units, and a derived split that balances.
+    for (const auto& bundle : order.bundles) {
+      std::string where = "order " + std::to_string(id) + " bundle line " + std::to_string(bundle.id);
+      LineSplit split = BundleSplit(order, bundle);
+      size_t components = 0;
+      for (const auto& line : order.lines) {
+        if (line.bundle_line != bundle.id || line.per_bundle <= 0) continue;
+        components++;
+        std::string part = where + " component line " + std::to_string(line.id);
+        if (line.quantity != bundle.quantity * line.per_bundle) fail(part + ": quantity is not per_bundle x the bundle's");
+        if (line.shipped != split.shipped * line.per_bundle) fail(part + ": shipped is not whole bundle units");
+        if (line.cancelled != split.cancelled * line.per_bundle) fail(part + ": cancelled is not whole bundle units");
+      }
+      if (components == 0) fail(where + ": no component lines");
+      if (split.allocated.negative() || split.backordered.negative() ||
+          bundle.quantity != split.allocated + split.backordered + split.shipped + split.cancelled) {
+        fail(where + ": derived split does not balance");
+      }
+      bundle_waiting[bundle.sku] += split.backordered;
+      auto lo = state.line_order.find(bundle.id);
       if (lo == state.line_order.end() || lo->second != id) fail(where + ": missing from the line index");
     }
   }
@@ -80,12 +108,32 @@ std::vector<std::string> CheckInvariants(const ShopState& state, const QueuePrio
       fail("sku " + code + ": queue holds " + std::to_string(sku.queue.size()) + " lines, " +
            std::to_string(waiting_lines.count(code) ? waiting_lines[code] : 0) + " are waiting");
     }
-    if (!policy.allows_backorders() && total_waiting.positive()) {
-      fail("sku " + code + ": policy deny but " + std::to_string(total_waiting.units()) + " units backordered");
+    Quantity for_bundles = component_waiting.count(code) ? component_waiting[code] : kNoUnits;
+    if (sku.bundle_backordered != for_bundles) {
+      fail("sku " + code + ": bundle_backordered " + std::to_string(sku.bundle_backordered.units()) +
+           " != component lines' " + std::to_string(for_bundles.units()));
     }
-    if (policy.max_units && total_waiting > *policy.max_units) {
-      fail("sku " + code + ": " + std::to_string(total_waiting.units()) + " backordered exceeds max_units " +
+    // The policy governs the SKU's own lines; a bundle's, its bundle units (component lines
+    // follow their bundle's policy).
+    Quantity governed = sku.product.is_bundle() ? (bundle_waiting.count(code) ? bundle_waiting[code] : kNoUnits)
+                                                : total_waiting - for_bundles;
+    if (!policy.allows_backorders() && governed.positive()) {
+      fail("sku " + code + ": policy deny but " + std::to_string(governed.units()) + " units backordered");
+    }
+    if (policy.max_units && governed > *policy.max_units) {
+      fail("sku " + code + ": " + std::to_string(governed.units()) + " backordered exceeds max_units " +
            std::to_string(policy.max_units->units()));
+    }
+    if (sku.product.is_bundle()) {
+      if (!sku.on_hand().zero() || !sku.allocated().zero() || !sku.queue.empty() || !sku.incoming.zero()) {
+        fail("sku " + code + ": a bundle holds stock, waits or is bought");
+      }
+      for (const Component& c : sku.product.components) {
+        const SkuState* component = state.FindSku(c.sku);
+        if (!component || component->product.is_bundle() || !c.quantity.positive()) {
+          fail("sku " + code + ": component " + c.sku + " is unknown, a bundle or without quantity");
+        }
+      }
     }
     for (LocationIndex loc = 0; loc < sku.levels.size(); ++loc) {
       const StockLevel& level = sku.levels[loc];
@@ -124,7 +172,9 @@ std::string Describe(const Order& o) {
   for (const auto& l : o.lines) {
     s << " | line " << l.id << " " << l.sku << " q" << l.quantity.units() << " a" << l.allocated().units() << " b"
       << l.backordered.units() << " s" << l.shipped.units() << " c" << l.cancelled.units() << " p" << l.priority;
+    if (l.is_component()) s << " of bundle " << l.bundle_line << " x" << l.per_bundle;
   }
+  for (const auto& b : o.bundles) s << " | bundle line " << b.id << " " << b.sku << " q" << b.quantity.units();
   return s.str();
 }
 
@@ -164,6 +214,7 @@ std::string DiffStates(const ShopState& a, const ShopState& b) {
     if (sa.queue != sb.queue) note("sku " + code + ": queues differ");
     if (sa.incoming != sb.incoming) note("sku " + code + ": incoming differs");
     if (sa.backordered != sb.backordered) note("sku " + code + ": backordered differs");
+    if (sa.bundle_backordered != sb.bundle_backordered) note("sku " + code + ": bundle_backordered differs");
   }
   if (a.next_purchase_order_id != b.next_purchase_order_id) note("next_purchase_order_id differs");
   if (a.purchase_orders != b.purchase_orders) {

@@ -61,6 +61,39 @@ std::pair<const Order*, const OrderLine*> ShopState::FindLine(LineId line) const
   return {order, nullptr};
 }
 
+std::pair<const Order*, const BundleLine*> ShopState::FindBundleLine(LineId line) const {
+  auto it = line_order.find(line);
+  if (it == line_order.end()) return {nullptr, nullptr};
+  const Order* order = FindOrder(it->second);
+  if (!order) return {nullptr, nullptr};
+  return {order, order->FindBundle(line)};
+}
+
+BundleStock DeriveBundleStock(const ShopState& state, const SkuState& bundle) {
+  BundleStock out;
+  bool first = true;
+  for (const Component& c : bundle.product.components) {
+    const SkuState* sku = state.FindSku(c.sku);
+    const int64_t per = c.quantity.units();
+    if (!sku || per <= 0) continue;
+    Quantity on_hand(Max(kNoUnits, sku->on_hand()).units() / per);
+    Quantity available(Max(kNoUnits, sku->free()).units() / per);
+    Quantity incoming(Max(kNoUnits, sku->incoming).units() / per);
+    out.on_hand = first ? on_hand : Min(out.on_hand, on_hand);
+    out.available = first ? available : Min(out.available, available);
+    out.incoming = first ? incoming : Min(out.incoming, incoming);
+    first = false;
+  }
+  for (LineId id : bundle.lines) {
+    auto [order, line] = state.FindBundleLine(id);
+    if (!line || line->sku != bundle.product.sku) continue;
+    LineSplit split = BundleSplit(*order, *line);
+    out.allocated += split.allocated;
+    out.backordered += split.backordered;
+  }
+  return out;
+}
+
 std::string ExternalKey(const std::string& channel, const std::string& external_id) {
   std::string key;
   key.reserve(channel.size() + 1 + external_id.size());

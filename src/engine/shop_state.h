@@ -36,6 +36,7 @@ struct SkuState {
   std::vector<StockLevel> levels;  // indexed by LocationIndex; missing entries are zero
   std::set<QueueKey> queue;        // lines with backordered > 0; begin() is next in line
   Quantity backordered;            // sum of backordered over the queue
+  Quantity bundle_backordered;     // the part of `backordered` on bundles' component lines
   Quantity incoming;               // outstanding units on open purchase orders (sent, confirmed, partly received)
   std::vector<PurchaseOrderId> supply;  // purchase orders with outstanding units of this SKU (supply, promises)
   std::vector<LineId> lines;       // lines of live orders naming this SKU, plus evicted ones
@@ -47,6 +48,9 @@ struct SkuState {
   Quantity on_hand() const;
   Quantity allocated() const;
   Quantity free() const { return on_hand() - allocated(); }
+  // Waiting units of lines ordered for this SKU itself: what its policy and caps govern
+  // (component lines of bundles are governed by their bundle's policy).
+  Quantity own_backordered() const { return backordered - bundle_backordered; }
 };
 
 // The most recent deliveries kept per supplier for reliability (older ones stay in the store).
@@ -66,7 +70,7 @@ struct ShopState {
   std::map<std::string, std::string> channels;  // code -> kind
   std::unordered_map<std::string, SkuState> skus;
   std::unordered_map<OrderId, Order> orders;      // live orders
-  std::unordered_map<LineId, OrderId> line_order;  // every line of a live order
+  std::unordered_map<LineId, OrderId> line_order;  // every line (and bundle line) of a live order
   std::unordered_map<std::string, OrderId> order_by_external;  // ExternalKey -> id, all orders ever
 
   std::map<std::string, SupplierState> suppliers;
@@ -90,7 +94,19 @@ struct ShopState {
   const SupplierTerms* PreferredTerms(const std::string& sku) const;
   // The order and line of a live line, or nulls.
   std::pair<const Order*, const OrderLine*> FindLine(LineId line) const;
+  // The order and bundle line of a live bundle line, or nulls.
+  std::pair<const Order*, const BundleLine*> FindBundleLine(LineId line) const;
 };
+
+// A bundle's stock, derived from its components (in whole bundle units) and its live lines.
+struct BundleStock {
+  Quantity on_hand;      // min over components of floor(on_hand / per bundle)
+  Quantity available;    // min of floor(free / per bundle)
+  Quantity incoming;     // min of floor(incoming / per bundle)
+  Quantity allocated;    // bundle units allocated on live bundle lines (BundleSplit)
+  Quantity backordered;  // bundle units waiting on live bundle lines
+};
+BundleStock DeriveBundleStock(const ShopState& state, const SkuState& bundle);
 
 // The idempotency key of an order: channel and external id, joined by a unit separator.
 std::string ExternalKey(const std::string& channel, const std::string& external_id);

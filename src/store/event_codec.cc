@@ -181,7 +181,15 @@ struct Encoder {
     if (b.max_wait_days) w.Key("max_wait_days").Int(*b.max_wait_days);
     w.Key("policy").String(ToString(b.kind));
     if (b.release_date) w.Key("release_date").String(b.release_date->ToString());
-    w.EndObject().Key("cost");
+    w.EndObject();
+    if (p.is_bundle()) {  // only bundles carry the key, so other payloads are as before
+      w.Key("components").BeginArray();
+      for (const auto& c : p.components) {
+        w.BeginObject().Key("quantity").Int(c.quantity.units()).Key("sku").String(c.sku).EndObject();
+      }
+      w.EndArray();
+    }
+    w.Key("cost");
     WriteMoney(w, p.cost);
     w.Key("name").String(p.name).Key("price");
     WriteMoney(w, p.price);
@@ -196,7 +204,18 @@ struct Encoder {
   }
   void operator()(const OrderPlaced& e) const {
     const Order& o = e.order;
-    w.BeginObject().Key("channel").String(o.channel);
+    w.BeginObject();
+    if (!o.bundles.empty()) {
+      w.Key("bundles").BeginArray();
+      for (const auto& b : o.bundles) {
+        w.BeginObject().Key("line_id").Uint(b.id).Key("quantity").Int(b.quantity.units()).Key("sku").String(b.sku);
+        w.Key("unit_price");
+        WriteMoney(w, b.unit_price);
+        w.EndObject();
+      }
+      w.EndArray();
+    }
+    w.Key("channel").String(o.channel);
     w.Key("customer").BeginObject();
     w.Key("email").String(o.customer.email).Key("language").String(o.customer.language);
     w.Key("name").String(o.customer.name).EndObject();
@@ -204,8 +223,11 @@ struct Encoder {
     for (const auto& l : o.lines) {
       w.BeginObject().Key("allocations");
       WriteAllocations(w, l.allocations);
-      w.Key("backordered").Int(l.backordered.units()).Key("cancelled").Int(l.cancelled.units());
-      w.Key("line_id").Uint(l.id).Key("priority").Int(l.priority).Key("quantity").Int(l.quantity.units());
+      w.Key("backordered").Int(l.backordered.units());
+      if (l.is_component()) w.Key("bundle_line").Uint(l.bundle_line);
+      w.Key("cancelled").Int(l.cancelled.units()).Key("line_id").Uint(l.id);
+      if (l.is_component()) w.Key("per_bundle").Int(l.per_bundle);
+      w.Key("priority").Int(l.priority).Key("quantity").Int(l.quantity.units());
       w.Key("shipped").Int(l.shipped.units()).Key("sku").String(l.sku).Key("unit_price");
       WriteMoney(w, l.unit_price);
       w.EndObject();
@@ -358,6 +380,11 @@ Product ProductFrom(const json& j) {
   if (b.contains("max_units")) p.backorder.max_units = Quantity(b.at("max_units").get<int64_t>());
   if (b.contains("max_wait_days")) p.backorder.max_wait_days = b.at("max_wait_days").get<int32_t>();
   if (b.contains("release_date")) p.backorder.release_date = Date::Parse(b.at("release_date").get<std::string>()).value();
+  if (j.contains("components")) {
+    for (const auto& c : j.at("components")) {
+      p.components.push_back(Component{c.at("sku").get<std::string>(), Quantity(c.at("quantity").get<int64_t>())});
+    }
+  }
   return p;
 }
 
@@ -384,7 +411,15 @@ Order OrderFrom(const json& j) {
     line.shipped = Quantity(l.at("shipped").get<int64_t>());
     line.cancelled = Quantity(l.at("cancelled").get<int64_t>());
     line.priority = l.at("priority").get<int32_t>();
+    line.bundle_line = l.value("bundle_line", LineId{0});
+    line.per_bundle = l.value("per_bundle", int32_t{0});
     o.lines.push_back(std::move(line));
+  }
+  if (j.contains("bundles")) {
+    for (const auto& b : j.at("bundles")) {
+      o.bundles.push_back(BundleLine{b.at("line_id").get<LineId>(), b.at("sku").get<std::string>(),
+                                     Quantity(b.at("quantity").get<int64_t>()), MoneyFrom(b.at("unit_price"))});
+    }
   }
   return o;
 }

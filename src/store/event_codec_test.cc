@@ -34,7 +34,35 @@ std::vector<EventBody> Samples() {
   l.backordered = Quantity(2);
   l.priority = -3;
   o.lines.push_back(l);
+  // A bundle and an order with a bundle line expanded into two component lines.
+  Product kit = p;
+  kit.sku = "CADEAU-01";
+  kit.backorder = BackorderPolicy{BackorderPolicyKind::kAllow, Quantity(5), std::nullopt, std::nullopt};
+  kit.components = {Component{"KM-HAND-01", Quantity(1)}, Component{"BONEN-1KG", Quantity(2)}};
+  Order ob = o;
+  ob.id = 8;
+  ob.external_id = "B-2";
+  ob.lines.clear();
+  ob.bundles.push_back(BundleLine{20, "CADEAU-01", Quantity(2), Money(4995, "EUR")});
+  OrderLine c1 = l;
+  c1.id = 21;
+  c1.quantity = Quantity(2);
+  c1.allocations = {Allocation{0, Quantity(2)}};
+  c1.backordered = Quantity(0);
+  c1.unit_price = Money(0, "EUR");
+  c1.bundle_line = 20;
+  c1.per_bundle = 1;
+  OrderLine c2 = c1;
+  c2.id = 22;
+  c2.sku = "BONEN-1KG";
+  c2.quantity = Quantity(4);
+  c2.allocations = {};
+  c2.backordered = Quantity(4);
+  c2.per_bundle = 2;
+  ob.lines = {c1, c2};
   return {
+      ProductUpserted{kit},
+      OrderPlaced{ob},
       ProductUpserted{p},
       LocationUpserted{Location{2, "winkel", "Winkel Amsterdam"}},
       ChannelCreated{"bol", "api"},

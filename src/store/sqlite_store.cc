@@ -140,7 +140,31 @@ CREATE TABLE idempotency_keys (
 )sql",
     // 3: purchasing (see sqlite_purchasing.cc).
     kPurchasingMigration,
-    // 4: promises (line promises, shop settings): store/sqlite_promises.cc.
+    // 4: bundles. A bundle's components; a component line names its bundle line and how many
+    // units of its SKU one bundle unit takes; bundle lines hold no stock, so no split of their own.
+    R"sql(
+CREATE TABLE product_components (
+  bundle_sku TEXT NOT NULL,
+  position   INTEGER NOT NULL,
+  sku        TEXT NOT NULL,
+  quantity   INTEGER NOT NULL CHECK (quantity > 0),
+  PRIMARY KEY (bundle_sku, position)
+) STRICT, WITHOUT ROWID;
+
+ALTER TABLE order_lines ADD COLUMN bundle_line INTEGER;
+ALTER TABLE order_lines ADD COLUMN per_bundle INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE order_bundle_lines (
+  id               INTEGER PRIMARY KEY,
+  order_id         INTEGER NOT NULL REFERENCES orders(id),
+  sku              TEXT NOT NULL,
+  quantity         INTEGER NOT NULL,
+  unit_price_cents INTEGER NOT NULL,
+  currency         TEXT NOT NULL
+) STRICT;
+CREATE INDEX order_bundle_lines_by_order ON order_bundle_lines(order_id);
+)sql",
+    // 5: promises (line promises, shop settings): store/sqlite_promises.cc.
     kPromisesMigration,
 };
 
@@ -182,7 +206,8 @@ constexpr int kCheckpointLimitFrames = 16'384;
 struct SqliteStore::Statements {
   RowBatch insert_event, insert_movement, upsert_product, insert_order, update_order, insert_line, update_line,
       upsert_allocation, upsert_level;
-  Statement upsert_location, insert_channel, delete_allocation, insert_reply, find_reply, begin, commit, rollback;
+  Statement upsert_location, insert_channel, delete_allocation, insert_reply, find_reply, begin, commit, rollback,
+      delete_components, insert_component, insert_bundle_line;
 };
 
 int SqliteStore::SchemaVersion() { return kSchemaVersion; }
@@ -285,8 +310,8 @@ void SqliteStore::PrepareStatements() {
                ") AS v WHERE orders.id = v.column1 AND (orders.status != v.column2 OR orders.payment != v.column3)");
   st_->insert_line = RowBatch(d,
                               "INSERT OR ROLLBACK INTO order_lines(id, order_id, sku, quantity, unit_price_cents, "
-                              "currency, allocated, backordered, shipped, cancelled, priority) VALUES ",
-                              11, "");
+                              "currency, allocated, backordered, shipped, cancelled, priority, bundle_line, per_bundle) VALUES ",
+                              13, "");
   st_->update_line = RowBatch(d,
                               "UPDATE OR ROLLBACK order_lines SET allocated = v.column2, backordered = v.column3, "
                               "shipped = v.column4, cancelled = v.column5, priority = v.column6 FROM (VALUES ",
@@ -299,6 +324,11 @@ void SqliteStore::PrepareStatements() {
   st_->upsert_location = d.MustPrepare(
       "INSERT INTO locations(idx, code, name) VALUES (?,?,?) ON CONFLICT(idx) DO UPDATE SET name=excluded.name");
   st_->insert_channel = d.MustPrepare("INSERT OR REPLACE INTO channels(code, kind) VALUES (?,?)");
+  st_->delete_components = d.MustPrepare("DELETE FROM product_components WHERE bundle_sku = ?");
+  st_->insert_component =
+      d.MustPrepare("INSERT INTO product_components(bundle_sku, position, sku, quantity) VALUES (?,?,?,?)");
+  st_->insert_bundle_line = d.MustPrepare(
+      "INSERT INTO order_bundle_lines(id, order_id, sku, quantity, unit_price_cents, currency) VALUES (?,?,?,?,?,?)");
   st_->delete_allocation = d.MustPrepare("DELETE FROM line_allocations WHERE line_id=? AND location=?");
   st_->insert_reply = d.MustPrepare(
       "INSERT INTO idempotency_keys(key, fingerprint, status, body, event_seq) VALUES (?,?,?,?,?)");
@@ -476,6 +506,16 @@ Status SqliteStore::WriteBatch(const std::vector<Event>& events, const std::vect
         .Bind(p + 9, b.max_wait_days ? std::optional<int64_t>(*b.max_wait_days) : std::nullopt)
         .Bind(p + 10, b.release_date ? std::optional<std::string>(b.release_date->ToString()) : std::nullopt);
   }));
+  for (const std::string* sku : touched.products) {
+    const Product& product = state.skus.at(*sku).product;
+    s.delete_components.Bind(1, product.sku);
+    BELOFTE_RETURN_IF_ERROR(s.delete_components.Run());
+    for (size_t i = 0; i < product.components.size(); ++i) {
+      const Component& c = product.components[i];
+      s.insert_component.Bind(1, product.sku).Bind(2, static_cast<int64_t>(i)).Bind(3, c.sku).Bind(4, c.quantity.units());
+      BELOFTE_RETURN_IF_ERROR(s.insert_component.Run());
+    }
+  }
 
   // Orders placed in this batch: their rows as they are now, with lines and allocations.
   std::vector<const Order*> new_orders;
@@ -513,8 +553,21 @@ Status SqliteStore::WriteBatch(const std::vector<Event>& events, const std::vect
         .Bind(p + 8, line.backordered.units())
         .Bind(p + 9, line.shipped.units())
         .Bind(p + 10, line.cancelled.units())
-        .Bind(p + 11, int64_t{line.priority});
+        .Bind(p + 11, int64_t{line.priority})
+        .Bind(p + 12, line.is_component() ? std::optional<int64_t>(id(line.bundle_line)) : std::nullopt)
+        .Bind(p + 13, int64_t{line.per_bundle});
   }));
+  for (const Order* order : new_orders) {
+    for (const BundleLine& b : order->bundles) {
+      s.insert_bundle_line.Bind(1, id(b.id))
+          .Bind(2, id(order->id))
+          .Bind(3, b.sku)
+          .Bind(4, b.quantity.units())
+          .Bind(5, b.unit_price.cents())
+          .Bind(6, b.unit_price.currency());
+      BELOFTE_RETURN_IF_ERROR(s.insert_bundle_line.Run());
+    }
+  }
 
   // Lines of earlier orders: the row, and each (line, location) whose allocation changed, upserted
   // with what is allocated there now or deleted.
@@ -609,9 +662,13 @@ Status ReadOrders(Database& db, const std::string& where, const std::map<std::st
   if (!orders.ok()) return orders.take_error();
   auto lines = db.Prepare(
       "SELECT l.id, l.order_id, l.sku, l.quantity, l.unit_price_cents, l.currency, l.backordered, l.shipped, "
-      "l.cancelled, l.priority FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o." + where +
-      " ORDER BY l.order_id, l.id");
+      "l.cancelled, l.priority, l.bundle_line, l.per_bundle FROM order_lines l JOIN orders o ON o.id = l.order_id "
+      "WHERE o." + where + " ORDER BY l.order_id, l.id");
   if (!lines.ok()) return lines.take_error();
+  auto bundles = db.Prepare(
+      "SELECT b.id, b.order_id, b.sku, b.quantity, b.unit_price_cents, b.currency FROM order_bundle_lines b "
+      "JOIN orders o ON o.id = b.order_id WHERE o." + where + " ORDER BY b.order_id, b.id");
+  if (!bundles.ok()) return bundles.take_error();
   auto allocs = db.Prepare(
       "SELECT a.line_id, a.location, a.quantity FROM line_allocations a JOIN order_lines l ON l.id = a.line_id "
       "JOIN orders o ON o.id = l.order_id WHERE o." + where + " ORDER BY a.line_id");
@@ -624,6 +681,7 @@ Status ReadOrders(Database& db, const std::string& where, const std::map<std::st
   }
   BELOFTE_RETURN_IF_ERROR(allocs->status());
   bool have_line = lines->Step();
+  bool have_bundle = bundles->Step();
   while (orders->Step()) {
     Order o;
     o.id = static_cast<OrderId>(orders->Int(0));
@@ -644,6 +702,8 @@ Status ReadOrders(Database& db, const std::string& where, const std::map<std::st
       l.shipped = Quantity(lines->Int(7));
       l.cancelled = Quantity(lines->Int(8));
       l.priority = static_cast<int32_t>(lines->Int(9));
+      if (!lines->IsNull(10)) l.bundle_line = static_cast<LineId>(lines->Int(10));
+      l.per_bundle = static_cast<int32_t>(lines->Int(11));
       if (auto it = by_line.find(l.id); it != by_line.end()) {
         l.allocations = std::move(it->second);
         std::sort(l.allocations.begin(), l.allocations.end(),
@@ -652,9 +712,15 @@ Status ReadOrders(Database& db, const std::string& where, const std::map<std::st
       o.lines.push_back(std::move(l));
       have_line = lines->Step();
     }
+    while (have_bundle && static_cast<OrderId>(bundles->Int(1)) == o.id) {
+      o.bundles.push_back(BundleLine{static_cast<LineId>(bundles->Int(0)), bundles->Text(2), Quantity(bundles->Int(3)),
+                                     Money(bundles->Int(4), bundles->Text(5))});
+      have_bundle = bundles->Step();
+    }
     sink(std::move(o));
   }
   BELOFTE_RETURN_IF_ERROR(orders->status());
+  BELOFTE_RETURN_IF_ERROR(bundles->status());
   return lines->status();
 }
 
@@ -712,6 +778,13 @@ Status SqliteStore::Load(Engine& engine) {
     BELOFTE_RETURN_IF_ERROR(st.status());
   }
   {
+    auto st = d.MustPrepare("SELECT bundle_sku, sku, quantity FROM product_components ORDER BY bundle_sku, position");
+    while (st.Step()) {
+      state.skus[st.Text(0)].product.components.push_back(Component{st.Text(1), Quantity(st.Int(2))});
+    }
+    BELOFTE_RETURN_IF_ERROR(st.status());
+  }
+  {
     auto st = d.MustPrepare("SELECT sku, location, on_hand, allocated FROM stock_levels");
     while (st.Step()) {
       SkuState& sku = state.skus[st.Text(0)];
@@ -733,7 +806,10 @@ Status SqliteStore::Load(Engine& engine) {
   }
   state.last_seq = static_cast<uint64_t>(MaxOf(d, "SELECT coalesce(max(seq), 0) FROM events"));
   state.next_order_id = static_cast<OrderId>(MaxOf(d, "SELECT coalesce(max(id), 0) FROM orders")) + 1;
-  state.next_line_id = static_cast<LineId>(MaxOf(d, "SELECT coalesce(max(id), 0) FROM order_lines")) + 1;
+  state.next_line_id = static_cast<LineId>(MaxOf(d,
+                                                 "SELECT max((SELECT coalesce(max(id), 0) FROM order_lines), "
+                                                 "(SELECT coalesce(max(id), 0) FROM order_bundle_lines))")) +
+                       1;
   state.next_movement_id = static_cast<uint64_t>(MaxOf(d, "SELECT coalesce(max(id), 0) FROM stock_movements")) + 1;
   BELOFTE_RETURN_IF_ERROR(ReadPurchasing(d, &state));
   BELOFTE_RETURN_IF_ERROR(ReadPromises(d, &state));
@@ -768,7 +844,10 @@ Result<std::vector<OrderId>> SqliteStore::ListOrderIds(const app::OrderQuery& q)
   std::string sql = "SELECT o.id FROM orders o WHERE o.id > ?1";
   if (q.status) sql += " AND o.status = ?2";
   if (!q.channel.empty()) sql += " AND o.channel = ?3";
-  if (!q.sku.empty()) sql += " AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku = ?4)";
+  if (!q.sku.empty()) {
+    sql += " AND (EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.sku = ?4) OR EXISTS (SELECT 1 "
+           "FROM order_bundle_lines b WHERE b.order_id = o.id AND b.sku = ?4))";
+  }
   sql += " ORDER BY o.id LIMIT ?5";
   auto st = read_db_->Prepare(sql);
   if (!st.ok()) return st.take_error();

@@ -120,6 +120,45 @@ TEST_F(SqliteStoreTest, TheLedgerIsSignedAndSumsToOnHand) {
   EXPECT_EQ(Scalar("SELECT status = 'shipped' FROM orders WHERE id = " + std::to_string(o)), 1);
 }
 
+TEST_F(SqliteStoreTest, BundlesAndTheirLinesLoadBackAsTheyWere) {
+  Run(MakeProductCmd("MUG", BackorderPolicyKind::kAllow));
+  Run(MakeProductCmd("BEANS", BackorderPolicyKind::kAllow));
+  UpsertProduct gift = MakeProductCmd("GIFT", BackorderPolicyKind::kAllow, 5);
+  gift.product.components = {Component{"MUG", Quantity(1)}, Component{"BEANS", Quantity(2)}};
+  Run(gift);
+  Run(Receive("MUG", 3));
+  Run(Receive("BEANS", 3));
+  OrderId open = Run(MakeOrderCmd("web", "1", {{"GIFT", 2}, {"MUG", 1}}, Payment::kPaid, 1)).order;
+  OrderId done = Run(MakeOrderCmd("web", "2", {{"GIFT", 1}}, Payment::kPaid, 2)).order;
+  LineId done_bundle = engine_.state().FindOrder(done)->bundles[0].id;
+  Run(CancelOrder{done, {LineQuantity{done_bundle, Quantity(1)}}, "", T(3)});
+  engine_.EvictClosedOrders({done});
+  EXPECT_EQ(Scalar("SELECT count(*) FROM product_components WHERE bundle_sku = 'GIFT'"), 2);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM order_bundle_lines"), 2);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM order_lines WHERE bundle_line IS NOT NULL AND per_bundle > 0"), 4);
+
+  Engine loaded;
+  ASSERT_TRUE(store_->Load(loaded).ok());
+  EXPECT_EQ(DiffStates(engine_.state(), loaded.state()), "");
+  EXPECT_TRUE(CheckInvariants(loaded.state(), loaded.rule()).empty());
+  EXPECT_EQ(loaded.state().skus.at("GIFT").product.components, gift.product.components);
+  EXPECT_EQ(loaded.state().FindOrder(open)->bundles, engine_.state().FindOrder(open)->bundles);
+  EXPECT_GT(loaded.state().next_line_id, done_bundle);
+  Engine replayed;
+  ASSERT_TRUE(store_->ReplayEvents([&](const Event& e) { replayed.Apply(e); }).ok());
+  replayed.EvictAllClosedOrders();
+  EXPECT_EQ(DiffStates(loaded.state(), replayed.state()), "");
+  // A closed order read from the store keeps its bundle line.
+  auto closed = store_->FindOrder(done);
+  ASSERT_TRUE(closed.ok() && closed->has_value());
+  ASSERT_EQ((*closed)->bundles.size(), 1u);
+  EXPECT_EQ(BundleSplit(**closed, (*closed)->bundles[0]).cancelled, Quantity(1));
+  // Orders are found by the bundle's SKU.
+  auto ids = store_->ListOrderIds(app::OrderQuery{.sku = "GIFT"});
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(ids->size(), 2u);
+}
+
 TEST_F(SqliteStoreTest, AFailedCommitWritesNothing) {
   Run(MakeProductCmd("A", BackorderPolicyKind::kDeny));
   int64_t events_before = Scalar("SELECT count(*) FROM events");

@@ -30,9 +30,11 @@ TEST(ApiBackorders, ListForOneSkuHasPositionsOneToNInAllocationOrder) {
     item["promise"] = nullptr;
   }
   EXPECT_EQ(items[0], (json{{"position", 1}, {"order_id", paid["id"]}, {"line_id", LineId(paid)}, {"sku", "A1"}, {"quantity", 4},
-                            {"waiting_since", "2026-03-01T10:00:00Z"}, {"payment", "paid"}, {"priority", 0}, {"promise", nullptr}}));
+                            {"waiting_since", "2026-03-01T10:00:00Z"}, {"payment", "paid"}, {"priority", 0},
+                            {"bundle_sku", nullptr}, {"bundle_line_id", nullptr}, {"promise", nullptr}}));
   EXPECT_EQ(items[1], (json{{"position", 2}, {"order_id", first["id"]}, {"line_id", LineId(first)}, {"sku", "A1"}, {"quantity", 2},
-                            {"waiting_since", "2026-03-01T08:00:00Z"}, {"payment", "unpaid"}, {"priority", 0}, {"promise", nullptr}}));
+                            {"waiting_since", "2026-03-01T08:00:00Z"}, {"payment", "unpaid"}, {"priority", 0},
+                            {"bundle_sku", nullptr}, {"bundle_line_id", nullptr}, {"promise", nullptr}}));
   EXPECT_EQ(items[2]["position"], 3);
   EXPECT_EQ(items[2]["order_id"], second["id"]);
   EXPECT_EQ(items[2]["waiting_since"], "2026-03-01T09:00:00Z");

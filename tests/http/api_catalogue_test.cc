@@ -228,16 +228,21 @@ TEST(ApiCatalogue, MoneyAsAJsonNumberIsWrongType) {
   EXPECT_TRUE(IsProblem(shop.http->Put("/api/v1/products/A1", R"({"name":"x","price":12.95})"), 400, "wrong_type", "price"));
 }
 
-TEST(ApiCatalogue, NonEmptyComponentsIs400BundlesNotSupported) {
+TEST(ApiCatalogue, ComponentsMakeABundleAndBadOnesAreRefusedNamingTheField) {
+  // Bundles in full: api_bundles_test.cc and docs/bundles.md.
   Shop shop;
   shop.DenyProduct("PART");
   EXPECT_TRUE(IsProblem(shop.PutProduct("BUNDLE", json{{"name", "Set"},
                                                         {"price", "30.00"},
-                                                        {"components", json::array({json{{"sku", "PART"}, {"quantity", 2}}})}}),
-                        400, "bundles_not_supported", "components"));
+                                                        {"components", json::array({json{{"sku", "NOPE"}, {"quantity", 2}}})}}),
+                        400, "unknown_sku", "components[0].sku"));
   EXPECT_TRUE(IsProblem(shop.http->Get("/api/v1/products/BUNDLE"), 404, "unknown_sku"));
-  // An empty list is accepted.
-  EXPECT_EQ(Expect(shop.PutProduct("BUNDLE", json{{"name", "Set"}, {"price", "30.00"}, {"components", json::array()}}), 201)
+  json components = json::array({json{{"sku", "PART"}, {"quantity", 2}}});
+  EXPECT_EQ(Expect(shop.PutProduct("BUNDLE", json{{"name", "Set"}, {"price", "30.00"}, {"components", components}}), 201)
+                ["components"],
+            components);
+  // An empty list is a plain product.
+  EXPECT_EQ(Expect(shop.PutProduct("PLAIN", json{{"name", "Set"}, {"price", "30.00"}, {"components", json::array()}}), 201)
                 ["components"],
             json::array());
 }

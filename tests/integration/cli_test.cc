@@ -64,6 +64,9 @@ TEST(Cli, TheDemoRunsTheStoryAndLeavesAStoreThatChecksClean) {
   EXPECT_NE(demo.output.find("filled 1 unit(s) of KM-HAND-01 for webshop/1003"), std::string::npos);
   EXPECT_NE(demo.output.find("REJECTED (ship_complete_waiting)"), std::string::npos);
   EXPECT_NE(demo.output.find("webshop/1004   [backordered]"), std::string::npos);
+  // The gift set is a bundle: its order line ships whole sets, its stock is derived.
+  EXPECT_NE(demo.output.find("webshop/1005   [shipped] 2×CADEAU-01 shipped 2"), std::string::npos);
+  EXPECT_NE(demo.output.find("(bundle: derived)"), std::string::npos);
   Ran check = Belofte("check --db " + db);
   EXPECT_EQ(check.code, 0) << check.output;
   EXPECT_NE(check.output.find("every invariant holds"), std::string::npos);

@@ -9,6 +9,9 @@ using namespace belofte::engine;
 namespace {
 
 const char* const kSkus[] = {"A", "B", "C", "D"};
+// What orders name: the plain SKUs and two bundles, K = A + 2 C (allow or capped) and
+// L = B + D (deny).
+const char* const kOrderSkus[] = {"A", "B", "C", "D", "K", "L"};
 const char* const kLocations[] = {"main", "winkel"};
 const char* const kChannels[] = {"web", "bol", "amazon"};
 
@@ -39,6 +42,26 @@ Product MakeProduct(const std::string& sku, int variant) {
   return p;
 }
 
+Product MakeBundle(const std::string& sku, int variant) {
+  Product p = MakeProduct(sku, variant);
+  if (sku == "K") {
+    p.components = {Component{"A", Quantity(1)}, Component{"C", Quantity(2)}};
+  } else {
+    p.components = {Component{"B", Quantity(1)}, Component{"D", Quantity(1)}};
+  }
+  return p;
+}
+
+// The ids a command may name in an order: its lines, bundle lines in place of their components.
+std::vector<LineId> AddressableLines(const Order& order) {
+  std::vector<LineId> out;
+  for (const auto& l : order.lines) {
+    if (!l.is_component()) out.push_back(l.id);
+  }
+  for (const auto& b : order.bundles) out.push_back(b.id);
+  return out;
+}
+
 // Live orders in id order, for stable picking.
 std::vector<const Order*> LiveOrders(const Engine& engine) {
   std::vector<const Order*> out;
@@ -56,6 +79,8 @@ std::vector<Command> Opening() {
   out.push_back(UpsertProduct{MakeProduct("B", 0), At(0)});
   out.push_back(UpsertProduct{MakeProduct("C", 2 + 5 * 4), At(0)});  // allow, max 6
   out.push_back(UpsertProduct{MakeProduct("D", 3), At(0)});
+  out.push_back(UpsertProduct{MakeBundle("K", 2 + 5 * 4), At(0)});  // allow, max 6 bundle units
+  out.push_back(UpsertProduct{MakeBundle("L", 0), At(0)});          // deny
   out.push_back(ReceiveStock{"A", "main", Quantity(3), "opening", At(0)});
   out.push_back(ReceiveStock{"B", "main", Quantity(6), "opening", At(0)});
   out.push_back(ReceiveStock{"B", "winkel", Quantity(2), "opening", At(0)});
@@ -87,7 +112,7 @@ Command Interpret(const Step& s, const Engine& engine, int64_t& clock) {
     o.customer = Customer{"klant" + std::to_string(s.c) + "@example.nl", "Klant", s.c % 2 ? "nl" : "en"};
     int lines = 1 + s.b % 3;
     for (int i = 0; i < lines; ++i) {
-      o.lines.push_back(PlaceOrder::Line{kSkus[(s.a + i * 3) % 4], Quantity(1 + (s.c + i) % 4), Money(1295, "EUR")});
+      o.lines.push_back(PlaceOrder::Line{kOrderSkus[(s.a + i * 3) % 6], Quantity(1 + (s.c + i) % 4), Money(1295, "EUR")});
     }
     if (s.kind == 29) o.lines[0].quantity = Quantity(0);  // invalid: must be rejected, change nothing
     return o;
@@ -103,24 +128,28 @@ Command Interpret(const Step& s, const Engine& engine, int64_t& clock) {
   if (kind < 76) {
     CancelOrder c{order->id, {}, "random", now};
     if (s.b % 2) {
-      const OrderLine& line = order->lines[static_cast<size_t>(s.d) % order->lines.size()];
-      c.lines.push_back(LineQuantity{line.id, Quantity(1 + s.a % 3)});
+      auto ids = AddressableLines(*order);
+      c.lines.push_back(LineQuantity{ids[static_cast<size_t>(s.d) % ids.size()], Quantity(1 + s.a % 3)});
     }
     return c;
   }
   if (kind < 88) {
     ShipOrder sh{order->id, location, {}, now};
     if (s.d % 2) {
-      const OrderLine& line = order->lines[static_cast<size_t>(s.a) % order->lines.size()];
-      sh.lines.push_back(LineQuantity{line.id, Quantity(1 + s.c % 3)});
+      auto ids = AddressableLines(*order);
+      sh.lines.push_back(LineQuantity{ids[static_cast<size_t>(s.a) % ids.size()], Quantity(1 + s.c % 3)});
     }
     return sh;
   }
   if (kind < 94) {
-    const OrderLine& line = order->lines[static_cast<size_t>(s.a) % order->lines.size()];
-    return SetLinePriority{line.id, (s.b % 7) - 3, now};
+    auto ids = AddressableLines(*order);
+    return SetLinePriority{ids[static_cast<size_t>(s.a) % ids.size()], (s.b % 7) - 3, now};
   }
-  if (kind < 100) return UpsertProduct{MakeProduct(sku, s.b), now};
+  if (kind < 100) {
+    // Now and then a bundle's policy or cap changes (its components stay).
+    if (s.c % 5 == 0) return UpsertProduct{MakeBundle(s.c % 2 ? "K" : "L", s.b), now};
+    return UpsertProduct{MakeProduct(sku, s.b), now};
+  }
   // Purchasing: orders to two suppliers, sent, confirmed or moved, received (in part, in full or
   // beyond), cancelled.
   const auto& pos = engine.state().purchase_orders;

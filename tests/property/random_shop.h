@@ -3,8 +3,8 @@
 // A Step is a handful of small random integers; Interpret turns it into a concrete command
 // against the current state (picking an existing order, line or SKU by index), so sequences
 // shrink well: rapidcheck shrinks the integers and the list, and every shrunk sequence is
-// still meaningful. The universe is small on purpose (4 SKUs, 2 locations, a few channels and
-// external ids) so that queues, caps, collisions and idempotent repeats happen often.
+// still meaningful. The universe is small on purpose (4 SKUs and 2 bundles of them, 2 locations,
+// a few channels and external ids) so that queues, caps, collisions and idempotent repeats happen often.
 #pragma once
 
 #include <rapidcheck.h>

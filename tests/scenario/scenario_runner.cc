@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 #include <cstdint>
 #include <exception>
 #include <fstream>
@@ -38,11 +39,13 @@ constexpr int64_t kDefaultPriceCents = 1000;
 // ---------------------------------------------------------------------------------------------
 // Parsed steps
 
-// `<order>.<n>`: the n-th line (1-based) of the order named `order`.
+// `<order>.<n>`: the n-th line (1-based) of the order named `order`; `<order>.b<n>`: its n-th
+// bundle line.
 struct LineRef {
   std::string order;
   int64_t index = 0;
-  std::string ToString() const { return order + "." + std::to_string(index); }
+  bool bundle = false;
+  std::string ToString() const { return order + (bundle ? ".b" : ".") + std::to_string(index); }
 };
 
 struct LineQty {
@@ -288,10 +291,13 @@ Result<LineRef> ParseLineRef(std::string_view text) {
   }
   auto name = ParseName(text.substr(0, dot));
   if (!name.ok()) return name.take_error();
-  auto index = ParseInt(text.substr(dot + 1), "a line number");
+  std::string_view number = text.substr(dot + 1);
+  bool bundle = !number.empty() && number[0] == 'b';
+  if (bundle) number.remove_prefix(1);
+  auto index = ParseInt(number, "a line number");
   if (!index.ok()) return index.take_error();
   if (*index < 1) return ParseError("line numbers start at 1: '" + std::string(text) + "'");
-  return LineRef{*name, *index};
+  return LineRef{*name, *index, bundle};
 }
 
 // "<left>*<qty>", split at the last '*'.
@@ -434,6 +440,16 @@ Result<Action> ParseProduct(Args args) {
     cents = *parsed;
   }
   p.price = Money(cents, "EUR");
+  if (auto components = args.Take("components")) {
+    std::string_view rest = *components;
+    while (!rest.empty()) {
+      size_t comma = rest.find(',');
+      auto starred = ParseStarred(rest.substr(0, comma));
+      if (!starred.ok()) return starred.take_error();
+      p.components.push_back(Component{starred->first, Quantity(starred->second)});
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  }
   BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
   return Action(PlainCommand{engine::UpsertProduct{p, Instant()}});
 }
@@ -1350,6 +1366,28 @@ class Runner {
   Result<const OrderLine*> FindLine(const LineRef& ref) const {
     auto order = FindOrder(ref.order);
     if (!order.ok()) return order.take_error();
+    if (ref.bundle) {
+      // A bundle line, seen as a line: its id and its derived split (allocations at main).
+      const auto& bundles = (*order)->bundles;
+      if (ref.index > static_cast<int64_t>(bundles.size())) {
+        return Error::NotFound("unknown_line", "order '" + ref.order + "' has " + std::to_string(bundles.size()) +
+                                                   " bundle line(s), not " + std::to_string(ref.index));
+      }
+      const BundleLine& b = bundles[ref.index - 1];
+      LineSplit split = BundleSplit(**order, b);
+      OrderLine& line = synthesized_.emplace_back();
+      line.id = b.id;
+      line.sku = b.sku;
+      line.quantity = b.quantity;
+      if (split.allocated.positive()) line.allocations.push_back(Allocation{0, split.allocated});
+      line.backordered = split.backordered;
+      line.shipped = split.shipped;
+      line.cancelled = split.cancelled;
+      for (const auto& c : (*order)->lines) {
+        if (c.bundle_line == b.id) line.priority = c.priority;
+      }
+      return &line;
+    }
     if (ref.index > static_cast<int64_t>((*order)->lines.size())) {
       return Error::NotFound("unknown_line", "order '" + ref.order + "' has " + std::to_string((*order)->lines.size()) +
                                                  " line(s), not " + std::to_string(ref.index));
@@ -2052,6 +2090,7 @@ class Runner {
   std::vector<Event> events_;
   std::map<std::string, Binding> names_;
   std::map<std::string, PurchaseOrderId> po_names_;
+  mutable std::deque<OrderLine> synthesized_;  // bundle lines seen as lines (FindLine of `<order>.b<n>`)
   bool outcome_po_reported_ = false;
   std::optional<std::string> expected_error_;  // of the step running
   std::optional<int> expected_status_;         // of the step running

@@ -15,6 +15,11 @@
 //   named `<order>.<n>`, n being the 1-based position of the line within that order (the
 //   order in which the `order` command listed it). Lines and orders are resolved to the
 //   engine's ids when the step runs.
+//   Bundles: an order line for a bundle becomes one component line per component, in the
+//   bundle's component order, in its place; `<order>.<n>` counts these component lines (so
+//   `order o : GIFT*1 A*1` for a two-component GIFT has lines o.1, o.2 (components) and o.3 (A)).
+//   `<order>.b<n>` names the n-th bundle line of the order: it ships, cancels and takes a
+//   priority like a line, and `expect line` checks its derived split (allocated counts at main).
 //
 // BUSINESS TIME
 //   at <RFC 3339 instant>       Sets the clock for the following commands.
@@ -26,7 +31,8 @@
 // ORDER, CATALOGUE AND STOCK COMMANDS (each one engine::Command)
 //   location <code> [name=<text>]
 //   product <sku> policy=deny|allow|preorder [max_units=N] [max_wait_days=N]
-//           [release=YYYY-MM-DD] [price=12.95] [name=<text>]
+//           [release=YYYY-MM-DD] [price=12.95] [name=<text>] [components=<sku>*<qty>,...]
+//       components= makes the product a bundle of those components (qty per bundle unit).
 //       Creates or replaces the product (an UpsertProduct with the whole definition: options
 //       left out are absent, e.g. no max_units means no cap). name defaults to the SKU, price
 //       to 10.00 (EUR); the price is each order line's unit price.
