@@ -432,6 +432,28 @@ json IdsJson(const std::vector<OrderId>& ids) {
   return out;
 }
 
+namespace {
+
+// A bundle unit ships when its last component does: the latest P50 and P90 over its promised
+// component lines, with the basis of the one whose P90 is latest; null when none waited.
+json BundlePromiseJson(const Order& o, const BundleLine& bundle, const engine::ShopState& state) {
+  const engine::LinePromises* latest = nullptr;
+  Date p50;
+  for (const auto& c : o.lines) {
+    if (c.bundle_line != bundle.id) continue;
+    auto it = state.promises.find(c.id);
+    if (it == state.promises.end()) continue;
+    if (!latest || it->second.current.p90 > latest->current.p90) latest = &it->second;
+    p50 = std::max(p50, it->second.current.p50);
+  }
+  if (!latest) return nullptr;
+  Promise p = latest->current;
+  p.p50 = p50;
+  return PromiseJson(p);
+}
+
+}  // namespace
+
 json OrderJson(const Order& o, const engine::Engine* engine, const engine::ShopState& state,
                const std::string& public_url) {
   json lines = json::array();
@@ -453,7 +475,8 @@ json OrderJson(const Order& o, const engine::Engine* engine, const engine::ShopS
                               {"backordered", c.backordered.units()},
                               {"shipped", c.shipped.units()},
                               {"cancelled", c.cancelled.units()},
-                              {"queue_position", position > 0 ? json(position) : json(nullptr)}});
+                              {"queue_position", position > 0 ? json(position) : json(nullptr)},
+                              {"promise", LinePromiseJson(c.id, state)}});
       }
       lines.push_back({{"line_id", Id(bundle->id)},
                        {"sku", bundle->sku},
@@ -467,7 +490,7 @@ json OrderJson(const Order& o, const engine::Engine* engine, const engine::ShopS
                        {"allocations", json::array()},
                        {"queue_position", nullptr},
                        {"priority", l.priority},
-                       {"promise", nullptr},
+                       {"promise", BundlePromiseJson(o, *bundle, state)},
                        {"components", components}});
       continue;
     }
