@@ -150,9 +150,21 @@ class DemoShop {
     auto entries = writer_.Read([&](const Engine& e) { return e.Queue(sku); });
     out_ << fmt::format("  queue {}:{}\n", sku, entries.empty() ? " (empty)" : "");
     for (const auto& q : entries) {
-      out_ << fmt::format("    {}. {:<14} line {:<3} {} unit(s) waiting since {} ({})\n", q.position, names_[q.order],
-                          q.line, q.quantity.units(), q.waiting_since.ToString(), ToString(q.payment));
+      out_ << fmt::format("    {}. {:<14} line {:<3} {} unit(s) waiting since {} ({}){}\n", q.position, names_[q.order],
+                          q.line, q.quantity.units(), q.waiting_since.ToString(), ToString(q.payment), Promised(q.line));
     }
+  }
+
+  // ", ships by P50 .. P90 (basis)" for a promised line.
+  std::string Promised(LineId line) {
+    return writer_.Read([&](const Engine& e) -> std::string {
+      auto it = e.state().promises.find(line);
+      if (it == e.state().promises.end()) return "";
+      const Promise& p = it->second.current;
+      std::string basis(ToString(p.basis));
+      if (p.basis == PromiseBasis::kPurchaseOrder) basis += " " + std::to_string(p.purchase_order);
+      return fmt::format(", ships {} .. {} ({})", p.p50.ToString(), p.p90.ToString(), basis);
+    });
   }
 
   void Report(const Result<Outcome>& r, const char* what) {
@@ -265,7 +277,33 @@ void RunDemoStory(app::ShopWriter& writer, store::SqliteStore& store, std::ostre
              ShipPolicy::kShipAvailable, {{"CADEAU-01", 4}});
   shop.Report(shop.Do(ShipOrder{noor, "main", {}, At("2026-11-23T17:00:00Z")}), "ship webshop/1005");
 
-  out << "\n8. End of the day\n";
+  out << "\n8. Promises: a supplier, a purchase order, and customers who wait for it\n";
+  shop.Seed(UpsertSupplier{Supplier{"koffiegroothandel", "Koffiegroothandel Utrecht", "inkoop@koffiegroothandel.example",
+                                    7, std::nullopt},
+                           At("2026-11-23T17:10:00Z")});
+  shop.Seed(UpsertSupplierTerms{SupplierTerms{"koffiegroothandel", "KM-HAND-01", Money(4100, "EUR"),
+                                              Quantity(1), Quantity(1), 7, true},
+                                At("2026-11-23T17:10:00Z")});
+  shop.Order("webshop", "1007", "2026-11-23T17:20:00Z", "bram.hendriks@example.nl", "Bram Hendriks", "nl",
+             Payment::kPaid, ShipPolicy::kShipAvailable, {{"KM-HAND-01", 3}});
+  shop.Order("webshop", "1008", "2026-11-23T17:25:00Z", "sophie.deboer@example.nl", "Sophie de Boer", "nl",
+             Payment::kPaid, ShipPolicy::kShipAvailable, {{"KM-HAND-01", 2}});
+  auto po = shop.Do(CreatePurchaseOrder{"koffiegroothandel", {{"KM-HAND-01", Quantity(2), Date::FromYmd(2026, 11, 30)}},
+                                        At("2026-11-23T17:30:00Z")});
+  if (po.ok()) {
+    shop.Report(shop.Do(SendPurchaseOrder{po->purchase_order, At("2026-11-23T17:30:00Z")}),
+                "purchase order KM-HAND-01 × 2 sent, expected 2026-11-30");
+  }
+  shop.Queue("KM-HAND-01");
+  if (po.ok()) {
+    out << "  the supplier moves the delivery a week: the promise behind it moves (promise_changed)\n";
+    shop.Report(shop.Do(MovePurchaseOrderDate{po->purchase_order, Date::FromYmd(2026, 12, 7), {},
+                                              At("2026-11-24T09:00:00Z")}),
+                "expected date 2026-12-07");
+    shop.Queue("KM-HAND-01");
+  }
+
+  out << "\n9. End of the day\n";
   shop.Stock();
   out << "\n";
   for (OrderId id : {sanne, jeroen, fatima, emma, pieter, lotte, noor}) {
