@@ -633,7 +633,7 @@ void Api::Dispatch(const CallPtr& call) {
     auto records = history_.Promises(*id);
     if (!records.ok()) return call->Answer(Problem(records.error()));
     json items = json::array();
-    for (const auto& r : *records) {
+    for (const auto& r : records->records) {
       items.push_back({{"line_id", std::to_string(r.line)},
                        {"sku", r.sku},
                        {"kind", r.kind},
@@ -641,7 +641,19 @@ void Api::Dispatch(const CallPtr& call) {
                        {"promise", PromiseJson(r.promise)},
                        {"previous", r.previous ? PromiseJson(*r.previous) : json(nullptr)}});
     }
-    return call->Answer(JsonResponse(200, json{{"order_id", std::to_string(*id)}, {"items", items}}));
+    json outcomes = json::array();
+    for (const auto& o : records->outcomes) {
+      const auto kept = [&](const Promise& p) {
+        return json{{"p50", p.p50.ToString()}, {"p90", p.p90.ToString()},
+                    {"p50_kept", o.shipped_on <= p.p50}, {"p90_kept", o.shipped_on <= p.p90}};
+      };
+      outcomes.push_back({{"line_id", std::to_string(o.line)},
+                          {"shipped_on", o.shipped_on.ToString()},
+                          {"first", kept(o.first)},
+                          {"last", kept(o.last)}});
+    }
+    return call->Answer(
+        JsonResponse(200, json{{"order_id", std::to_string(*id)}, {"items", items}, {"outcomes", outcomes}}));
   }
   if (op == "getPromiseSettings") {
     json s = writer_.Read([](const engine::Engine& e) { return PromiseSettingsJson(e.state().promise_settings); });

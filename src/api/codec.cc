@@ -610,6 +610,9 @@ json PromiseJson(const Promise& p) {
 json LinePromiseJson(LineId line, const engine::ShopState& state) {
   auto it = state.promises.find(line);
   if (it == state.promises.end()) return nullptr;
+  // Only a waiting line has a promise to show; a filled one keeps its promises for accuracy.
+  const OrderLine* l = state.FindLine(line).second;
+  if (!l || !l->backordered.positive()) return nullptr;
   json p = PromiseJson(it->second.current);
   p["told"] = {{"p50", it->second.given.p50.ToString()},
                {"p90", it->second.given.p90.ToString()},

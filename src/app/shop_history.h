@@ -46,6 +46,19 @@ struct PromiseRecord {
   std::optional<Promise> previous;
 };
 
+// What came of a promised line that shipped in full: the day, and its first and last told promise.
+struct PromiseOutcome {
+  LineId line = 0;
+  Date shipped_on;
+  Promise first;
+  Promise last;
+};
+
+struct OrderPromises {
+  std::vector<PromiseRecord> records;
+  std::vector<PromiseOutcome> outcomes;
+};
+
 class ShopHistory {
  public:
   virtual ~ShopHistory() = default;
@@ -57,8 +70,9 @@ class ShopHistory {
   virtual Result<std::vector<StockMovement>> ListMovements(const std::string& sku, uint64_t before, size_t limit) = 0;
   // Promise accuracy over lines shipped in full between two days (inclusive).
   virtual Result<PromiseAccuracy> Accuracy(Date from, Date to) = 0;
-  // Every promise given, revised or changed for an order's lines, oldest first.
-  virtual Result<std::vector<PromiseRecord>> Promises(OrderId order) = 0;
+  // Every promise given, revised or changed for an order's lines, oldest first, and the outcome of
+  // each promised line that shipped in full.
+  virtual Result<OrderPromises> Promises(OrderId order) = 0;
 };
 
 }  // namespace belofte::app

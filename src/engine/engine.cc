@@ -77,6 +77,8 @@ class Engine::Execution {
             if (const Order* o = state.FindOrder(e.order)) {
               for (const auto& l : o->lines) affected_.insert(l.sku);
             }
+          } else if constexpr (std::is_same_v<T, SupplierTermsUpserted>) {
+            affected_.insert(e.terms.sku);  // the preferred supplier's lead time
           } else if constexpr (std::is_same_v<T, LinePrioritySet>) {
             if (const OrderLine* l = state.FindLine(e.line).second) affected_.insert(l->sku);
           } else if constexpr (std::is_same_v<T, PurchaseOrderSent> || std::is_same_v<T, PurchaseOrderReceived> ||

@@ -164,21 +164,32 @@ Result<app::PromiseAccuracy> ReadPromiseAccuracy(Database& db, Date from, Date t
   return a;
 }
 
-Result<std::vector<app::PromiseRecord>> ReadPromiseHistory(Database& db, OrderId order) {
+Result<app::OrderPromises> ReadPromiseHistory(Database& db, OrderId order) {
   auto st = db.Prepare(
       "SELECT at, type, payload FROM events WHERE order_id = ?1 AND type IN ('promise_given', 'promise_revised', "
       "'promise_changed') ORDER BY seq");
   if (!st.ok()) return st.take_error();
   st->Bind(1, Id(order));
-  std::vector<app::PromiseRecord> out;
+  app::OrderPromises out;
   while (st->Step()) {
     auto body = DecodeEventPayload(st->Text(1), st->Text(2));
     if (!body.ok()) return body.take_error();
     const auto& e = std::get<LinePromised>(body.value());
-    out.push_back(app::PromiseRecord{e.line, e.sku, st->Text(1), Instant::Parse(st->Text(0)).value_or(Instant()),
-                                     e.promise, e.previous});
+    out.records.push_back(app::PromiseRecord{e.line, e.sku, st->Text(1),
+                                             Instant::Parse(st->Text(0)).value_or(Instant()), e.promise, e.previous});
   }
   BELOFTE_RETURN_IF_ERROR(st->status());
+  auto outcomes = db.Prepare(
+      "SELECT line_id, shipped_on, first_p50, first_p90, first_basis, first_po, given_p50, given_p90, given_basis, "
+      "given_po FROM line_promises WHERE order_id = ?1 AND shipped_on IS NOT NULL ORDER BY line_id");
+  if (!outcomes.ok()) return outcomes.take_error();
+  outcomes->Bind(1, Id(order));
+  while (outcomes->Step()) {
+    out.outcomes.push_back(app::PromiseOutcome{static_cast<LineId>(outcomes->Int(0)),
+                                               Date::Parse(outcomes->Text(1)).value_or(Date()),
+                                               ReadPromise(*outcomes, 2), ReadPromise(*outcomes, 6)});
+  }
+  BELOFTE_RETURN_IF_ERROR(outcomes->status());
   return out;
 }
 

@@ -26,6 +26,6 @@ Status WritePromises(Database& db, const std::vector<engine::Event>& events, con
 // Settings, and the promises of the live lines already in `state->orders`.
 Status ReadPromises(Database& db, engine::ShopState* state);
 Result<app::PromiseAccuracy> ReadPromiseAccuracy(Database& db, Date from, Date to);
-Result<std::vector<app::PromiseRecord>> ReadPromiseHistory(Database& db, OrderId order);
+Result<app::OrderPromises> ReadPromiseHistory(Database& db, OrderId order);
 
 }  // namespace belofte::store

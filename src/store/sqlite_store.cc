@@ -893,7 +893,7 @@ Result<app::PromiseAccuracy> SqliteStore::Accuracy(Date from, Date to) {
   return ReadPromiseAccuracy(*read_db_, from, to);
 }
 
-Result<std::vector<app::PromiseRecord>> SqliteStore::Promises(OrderId order) {
+Result<app::OrderPromises> SqliteStore::Promises(OrderId order) {
   std::lock_guard lock(read_mu_);
   return ReadPromiseHistory(*read_db_, order);
 }

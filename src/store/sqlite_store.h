@@ -49,7 +49,7 @@ class SqliteStore final : public app::ShopStore, public app::ShopHistory {
   Result<std::vector<OrderId>> ListOrderIds(const app::OrderQuery& query) override;
   Result<std::vector<StockMovement>> ListMovements(const std::string& sku, uint64_t before, size_t limit) override;
   Result<app::PromiseAccuracy> Accuracy(Date from, Date to) override;
-  Result<std::vector<app::PromiseRecord>> Promises(OrderId order) override;
+  Result<app::OrderPromises> Promises(OrderId order) override;
 
   // The schema version this build writes.
   static int SchemaVersion();
