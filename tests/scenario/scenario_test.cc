@@ -79,6 +79,24 @@ TEST(ScenarioRunnerTest, PassesACorrectScenario) {
   EXPECT_EQ(FormatFailures(RunScenario("inline.scn", text)), "");
 }
 
+TEST(ScenarioRunnerTest, ChecksPromises) {
+  const char* text =
+      "product A policy=allow\n"
+      "order o1 : A*1                          # lead time 14 days: 01-19, + 1 working day\n"
+      "expect promise o1.1 p50=2026-01-20 p90=2026-01-20 basis=lead_time po=none\n"
+      "expect promise-events o1.1=given\n"
+      "expect promise o1.1 p90=2026-01-21      # wrong\n"
+      "settings lead=14 handling=2\n"
+      "expect promise-events o1.1=changed      # wrong: one working day is a revision\n"
+      "expect told o1.1 p90=2026-01-20\n";
+  std::vector<Failure> failures = RunScenario("inline.scn", text);
+  ASSERT_EQ(failures.size(), 2u) << FormatFailures(failures);
+  EXPECT_EQ(failures[0].line, 5);
+  EXPECT_THAT(failures[0].message, HasSubstr("p90 is 2026-01-20, expected 2026-01-21"));
+  EXPECT_EQ(failures[1].line, 7);
+  EXPECT_THAT(failures[1].message, HasSubstr("o1.1=revised"));
+}
+
 TEST(ScenarioRunnerTest, CatchesAWrongExpectation) {
   const char* text =
       "product A policy=allow\n"
