@@ -38,6 +38,8 @@ Product MakeProduct(const std::string& sku, int variant) {
     default:
       p.backorder.kind = BackorderPolicyKind::kAllow;
       p.backorder.max_units = Quantity(3 + variant % 13);
+      // Now and then a promised wait: intake refuses lines whose P90 is too far.
+      if (variant % 2) p.backorder.max_wait_days = 5 + variant % 20;
   }
   return p;
 }
@@ -179,7 +181,18 @@ Command Interpret(const Step& s, const Engine& engine, int64_t& clock) {
     const PurchaseOrderLine& l = po->lines[static_cast<size_t>(s.a) % po->lines.size()];
     return ReceivePurchaseOrder{po->id, location, {SkuQuantity{l.sku, Quantity(1 + s.d % 5)}}, now};
   }
-  return CancelPurchaseOrder{po->id, "random", now};
+  if (kind < 112) return CancelPurchaseOrder{po->id, "random", now};
+  // Promise settings: threshold, handling days, default lead time and the calendar change, so
+  // every queue is re-promised under another calendar.
+  PromiseSettings settings;
+  settings.threshold_working_days = s.a % 4;
+  settings.handling_days = s.b % 3;
+  if (s.b % 4 == 1) settings.location_handling["main"] = s.c % 3;
+  settings.default_lead_time_days = s.c % 30;
+  settings.calendar.holidays = s.d % 2 ? planning::HolidayRegion::kNetherlands : planning::HolidayRegion::kNone;
+  settings.calendar.weekends_closed = s.d % 3 != 0;
+  if (s.a % 2) settings.calendar.closed_dates.push_back(now.date().PlusDays(s.a % 10));
+  return SetPromiseSettings{settings, now};
 }
 
 }  // namespace belofte::testing

@@ -42,7 +42,7 @@ template <>
 struct Arbitrary<belofte::testing::Step> {
   static Gen<belofte::testing::Step> arbitrary() {
     return gen::build<belofte::testing::Step>(
-        gen::set(&belofte::testing::Step::kind, gen::inRange(0, 112)),
+        gen::set(&belofte::testing::Step::kind, gen::inRange(0, 114)),
         gen::set(&belofte::testing::Step::a, gen::inRange(0, 1000)),
         gen::set(&belofte::testing::Step::b, gen::inRange(0, 1000)),
         gen::set(&belofte::testing::Step::c, gen::inRange(0, 1000)),

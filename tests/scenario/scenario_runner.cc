@@ -16,6 +16,7 @@
 #include <variant>
 
 #include "common/result.h"
+#include "domain/promise.h"
 #include "domain/purchase_order.h"
 #include "domain/stock_movement.h"
 #include "domain/supplier.h"
@@ -224,11 +225,30 @@ struct ExpectTerms {
   std::optional<bool> preferred;
 };
 
+// `expect promise <line> ...` (the current promise) or `expect told <line> ...` (the promise
+// last told to the customer).
+struct ExpectPromise {
+  LineRef line;
+  bool told = false;
+  bool none = false;  // the line has no promise (expect promise <line> none)
+  std::optional<Date> p50, p90;
+  std::optional<PromiseBasis> basis;
+  std::optional<std::optional<PoRef>> po;  // nullopt inside: po=none
+};
+
+// The LinePromised events of the most recent accepted command: counts per kind and/or the exact
+// list (line and kind, in order).
+struct ExpectPromiseEvents {
+  std::optional<int64_t> given, changed, revised;
+  bool exact = false;                                   // a list (or none) was given
+  std::vector<std::pair<LineRef, std::string>> entries;  // line -> given|changed|revised
+};
+
 using Action = std::variant<SetClock, PlainCommand, OrderStep, PaymentStep, CancelStep, ShipStep, PriorityStep,
                             PoCreateStep, PoCommandStep, ExpectLine, ExpectOrder, ExpectQueue, ExpectStock,
                             ExpectLineReport, ExpectReady, ExpectShortage, ExpectSame, ExpectEvents, ExpectPo,
                             ExpectIncoming, ExpectOver, ExpectMovements, ExpectDeliveries, ExpectDelivery, ExpectPreferred,
-                            ExpectTerms>;
+                            ExpectTerms, ExpectPromise, ExpectPromiseEvents>;
 
 struct Step {
   int line = 0;
@@ -780,6 +800,53 @@ Result<Action> ParseCancelPo(Args args) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Promise command parsers
+
+// `settings [threshold=N] [handling=N] [handling.<location>=N] [lead=N] [holidays=nl|none]
+// [weekends=closed|open] [closed=YYYY-MM-DD,...]`: the whole definition, defaults for the rest.
+Result<Action> ParseSettings(Args args) {
+  const char* usage =
+      "settings [threshold=N] [handling=N] [handling.<location>=N] [lead=N] [holidays=nl|none] "
+      "[weekends=closed|open] [closed=YYYY-MM-DD,...]";
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(0, 0, usage));
+  engine::PromiseSettings p;
+  for (auto [key, field] : {std::pair{"threshold", &p.threshold_working_days}, std::pair{"handling", &p.handling_days},
+                            std::pair{"lead", &p.default_lead_time_days}}) {
+    if (auto text = args.Take(key)) {
+      SCENARIO_ASSIGN(days, ParseDays(*text, key));
+      *field = days;
+    }
+  }
+  constexpr std::string_view kHandlingAt = "handling.";
+  for (const auto& [key, value] : args.options()) {
+    if (key.size() <= kHandlingAt.size() || key.compare(0, kHandlingAt.size(), kHandlingAt) != 0) continue;
+    args.Take(key);
+    SCENARIO_ASSIGN(days, ParseDays(value, key));
+    p.location_handling[key.substr(kHandlingAt.size())] = days;
+  }
+  if (auto holidays = args.Take("holidays")) {
+    if (!planning::ParseHolidayRegion(*holidays, &p.calendar.holidays)) {
+      return ParseError("holidays= is nl or none, got '" + *holidays + "'");
+    }
+  }
+  if (auto weekends = args.Take("weekends")) {
+    if (*weekends != "closed" && *weekends != "open") return ParseError("weekends= is closed or open");
+    p.calendar.weekends_closed = *weekends == "closed";
+  }
+  if (auto closed = args.Take("closed")) {
+    std::string_view rest = *closed;
+    while (!rest.empty()) {
+      size_t comma = rest.find(',');
+      SCENARIO_ASSIGN(date, ParseDate(rest.substr(0, comma), "closed"));
+      p.calendar.closed_dates.push_back(date);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  }
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(PlainCommand{engine::SetPromiseSettings{p, Instant()}});
+}
+
+// ---------------------------------------------------------------------------------------------
 // Expectation parsers
 
 Result<Action> ParseExpectLine(Args args) {
@@ -1124,6 +1191,76 @@ Result<Action> ParseExpectTerms(Args args) {
   return Action(std::move(e));
 }
 
+// `expect promise <order>.<n> p50=YYYY-MM-DD p90=YYYY-MM-DD [basis=...] [po=<po>|none]`,
+// `expect promise <order>.<n> none`, and `expect told <order>.<n> [p50=...] [p90=...] [basis=...] [po=...]`.
+Result<Action> ParseExpectPromise(Args args, bool told) {
+  const char* usage = told ? "expect told <order>.<n> [p50=YYYY-MM-DD] [p90=YYYY-MM-DD] [basis=...] [po=<po>|none]"
+                           : "expect promise <order>.<n> [p50=YYYY-MM-DD] [p90=YYYY-MM-DD] "
+                             "[basis=in_stock|purchase_order|lead_time|release_date] [po=<po>|none] | "
+                             "expect promise <order>.<n> none";
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, told ? 1 : 2, usage));
+  ExpectPromise e;
+  e.told = told;
+  SCENARIO_ASSIGN(line, ParseLineRef(args.words()[0]));
+  e.line = line;
+  if (args.words().size() == 2) {
+    if (args.words()[1] != "none" || !args.options().empty()) return ParseError(std::string("usage: ") + usage);
+    e.none = true;
+    return Action(std::move(e));
+  }
+  for (auto [key, field] : {std::pair{"p50", &e.p50}, std::pair{"p90", &e.p90}}) {
+    if (auto text = args.Take(key)) {
+      SCENARIO_ASSIGN(date, ParseDate(*text, key));
+      *field = date;
+    }
+  }
+  if (auto basis = args.Take("basis")) {
+    e.basis = ParsePromiseBasis(*basis);
+    if (!e.basis) return ParseError("unknown promise basis '" + *basis + "' (in_stock, purchase_order, lead_time, release_date)");
+  }
+  if (auto po = args.Take("po")) {
+    if (*po == "none") {
+      e.po = std::optional<PoRef>();
+    } else {
+      SCENARIO_ASSIGN(ref, ParsePoRef(*po));
+      e.po = std::optional<PoRef>(ref);
+    }
+  }
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  if (args.options().empty()) return ParseError(std::string("usage: ") + usage);
+  return Action(std::move(e));
+}
+
+// `expect promise-events [given=N] [changed=N] [revised=N] [<order>.<n>=given|changed|revised ...]`
+// or `expect promise-events none`.
+Result<Action> ParseExpectPromiseEvents(Args args) {
+  const char* usage =
+      "expect promise-events [given=N] [changed=N] [revised=N] [<order>.<n>=given|changed|revised ...] | "
+      "expect promise-events none";
+  ExpectPromiseEvents e;
+  bool none = args.words().size() == 1 && args.words()[0] == "none";
+  if (!args.words().empty() && !none) return ParseError(std::string("usage: ") + usage);
+  for (auto [key, field] : {std::pair{"given", &e.given}, std::pair{"changed", &e.changed},
+                            std::pair{"revised", &e.revised}}) {
+    SCENARIO_ASSIGN(count, args.TakeInt(key));
+    *field = count;
+  }
+  for (const auto& [key, value] : args.options()) {
+    if (key == "given" || key == "changed" || key == "revised") continue;
+    args.Take(key);
+    SCENARIO_ASSIGN(line, ParseLineRef(key));
+    if (value != "given" && value != "changed" && value != "revised") {
+      return ParseError("the kind of " + key + " is given, changed or revised, got '" + value + "'");
+    }
+    e.entries.emplace_back(line, value);
+  }
+  e.exact = none || !e.entries.empty();
+  if (none && !args.options().empty()) return ParseError(std::string("usage: ") + usage);
+  if (!none && args.options().empty()) return ParseError(std::string("usage: ") + usage);
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(std::move(e));
+}
+
 Result<Action> ParseExpect(const std::vector<std::string>& tokens) {
   if (tokens.empty()) return ParseError("expect needs a kind (line, order, queue, stock, filled, ...)");
   const std::string& kind = tokens[0];
@@ -1160,6 +1297,9 @@ Result<Action> ParseExpect(const std::vector<std::string>& tokens) {
   if (kind == "delivery") return ParseExpectDelivery(std::move(args));
   if (kind == "preferred") return ParseExpectPreferred(args);
   if (kind == "terms") return ParseExpectTerms(std::move(args));
+  if (kind == "promise") return ParseExpectPromise(std::move(args), /*told=*/false);
+  if (kind == "told") return ParseExpectPromise(std::move(args), /*told=*/true);
+  if (kind == "promise-events") return ParseExpectPromiseEvents(std::move(args));
   return ParseError("unknown expectation 'expect " + kind + "'");
 }
 
@@ -1255,6 +1395,8 @@ Result<Step> ParseStep(int line_number, std::vector<std::string> tokens) {
     action = ParseReceivePo(rest);
   } else if (verb == "cancel-po") {
     action = ParseCancelPo(Args(rest));
+  } else if (verb == "settings") {
+    action = ParseSettings(Args(rest));
   }
   if (!action.ok()) return action.take_error();
   step.action = std::move(action.value());
@@ -2061,6 +2203,95 @@ class Runner {
     }
     if (e.preferred) note("preferred", t.preferred ? "yes" : "no", *e.preferred ? "yes" : "no");
     if (!wrong.empty()) Fail("terms of " + e.supplier + " for " + e.sku + ": " + wrong);
+  }
+
+  // --- Promises
+
+  // A purchase order as the scenario names it (its first bound name, else id:<N>).
+  std::string PoName(PurchaseOrderId id) const {
+    for (const auto& [name, bound] : po_names_) {
+      if (bound == id) return name;
+    }
+    return "id:" + std::to_string(id);
+  }
+
+  std::string Render(const Promise& p) const {
+    std::string out = "p50=" + p.p50.ToString() + " p90=" + p.p90.ToString() + " basis=" + std::string(ToString(p.basis));
+    if (p.purchase_order != 0) out += " po=" + PoName(p.purchase_order);
+    return out;
+  }
+
+  void Do(const ExpectPromise& e) {
+    auto found = FindLine(e.line);
+    if (!Resolved(found)) return;
+    const char* what = e.told ? "the promise told for " : "the promise of ";
+    const auto& promises = engine_.state().promises;
+    auto it = promises.find((*found)->id);
+    if (e.none) {
+      if (it != promises.end()) Fail(what + e.line.ToString() + " is " + Render(it->second.current) + ", expected none");
+      return;
+    }
+    if (it == promises.end()) {
+      Fail(std::string(what) + e.line.ToString() + " is none");
+      return;
+    }
+    const Promise& p = e.told ? it->second.given : it->second.current;
+    std::string wrong;
+    auto note = [&wrong](const char* field, const std::string& got, const std::string& want) {
+      if (got != want) wrong += std::string(wrong.empty() ? "" : ", ") + field + " is " + got + ", expected " + want;
+    };
+    if (e.p50) note("p50", p.p50.ToString(), e.p50->ToString());
+    if (e.p90) note("p90", p.p90.ToString(), e.p90->ToString());
+    if (e.basis) note("basis", std::string(ToString(p.basis)), std::string(ToString(*e.basis)));
+    if (e.po) {
+      std::string want = "none";
+      if (*e.po) {
+        auto id = ResolvePo(**e.po);
+        if (!Resolved(id)) return;
+        want = PoName(*id);
+      }
+      note("po", p.purchase_order == 0 ? "none" : PoName(p.purchase_order), want);
+    }
+    if (!wrong.empty()) Fail(what + e.line.ToString() + ": " + wrong + " (" + Render(p) + ")");
+  }
+
+  void Do(const ExpectPromiseEvents& e) {
+    if (!last_accepted_) {
+      Fail("no command has been accepted yet");
+      return;
+    }
+    std::vector<std::pair<LineId, std::string>> got;
+    int64_t given = 0, changed = 0, revised = 0;
+    for (const auto& event : last_accepted_->events) {
+      const auto* p = std::get_if<engine::LinePromised>(&event.body);
+      if (!p) continue;
+      std::string kind = !p->previous ? "given" : p->notify ? "changed" : "revised";
+      (kind == "given" ? given : kind == "changed" ? changed : revised)++;
+      got.emplace_back(p->line, kind);
+    }
+    std::string actual;
+    for (const auto& [line, kind] : got) actual += (actual.empty() ? "" : " ") + LineName(line) + "=" + kind;
+    if (actual.empty()) actual = "none";
+    std::string wrong;
+    auto check = [&wrong](const char* what, std::optional<int64_t> want, int64_t n) {
+      if (want && *want != n) {
+        wrong += std::string(wrong.empty() ? "" : ", ") + what + " " + std::to_string(n) + ", expected " +
+                 std::to_string(*want);
+      }
+    };
+    check("given", e.given, given);
+    check("changed", e.changed, changed);
+    check("revised", e.revised, revised);
+    if (e.exact) {
+      std::vector<std::pair<LineId, std::string>> want;
+      for (const auto& [ref, kind] : e.entries) {
+        auto line = FindLine(ref);
+        if (!Resolved(line)) return;
+        want.emplace_back((*line)->id, kind);
+      }
+      if (want != got) wrong += std::string(wrong.empty() ? "" : ", ") + "the events differ";
+    }
+    if (!wrong.empty()) Fail("promise events of the last accepted command: " + wrong + " (got: " + actual + ")");
   }
 
   // --- End of file

@@ -85,6 +85,13 @@
 //   exist, to test unknown_purchase_order). A name that is not bound is a failure and the
 //   command is not executed.
 //
+// PROMISE COMMANDS (each one engine::Command)
+//   settings [threshold=N] [handling=N] [handling.<location>=N] [lead=<days>] [holidays=nl|none]
+//            [weekends=closed|open] [closed=YYYY-MM-DD,...]
+//       Replaces the shop's promise settings (SetPromiseSettings with the whole definition: options
+//       left out take the defaults: threshold 2 working days, handling 1 working day, default
+//       lead time 14 days, Dutch holidays, weekends closed, no extra closed dates).
+//
 //   Any command may end with `=> error <code> [<status>]`: the command must then be rejected
 //   with that Error::code and, when <status> is given, with an Error::kind that adapters answer
 //   with that HTTP status (400 invalid, 404 not found, 409 conflict, 413, 422, 401, 403, 500).
@@ -178,6 +185,22 @@
 //       The supplier's terms for the SKU (lead=none: the terms have no lead time of their own).
 //   The line-report expectations above (filled, ready, cancelled, ...) read the most recent
 //   accepted command whatever it was, so they check what a `receive-po` filled too.
+//
+// PROMISE EXPECTATIONS
+//   expect promise <order>.<n> [p50=YYYY-MM-DD] [p90=YYYY-MM-DD]
+//          [basis=in_stock|purchase_order|lead_time|release_date] [po=<po>|none]
+//   expect promise <order>.<n> none
+//       The line's current promise (ShopState::promises[line].current), or that the line has
+//       none (it never waited, or it shipped or was cancelled). po= is the purchase order the
+//       promise rests on (none: it rests on none).
+//   expect told <order>.<n> [p50=YYYY-MM-DD] [p90=YYYY-MM-DD] [basis=...] [po=<po>|none]
+//       The promise last told to the customer (`given`: the first one, or the last
+//       promise_changed).
+//   expect promise-events [given=N] [changed=N] [revised=N] [<order>.<n>=given|changed|revised ...]
+//   expect promise-events none
+//       The LinePromised events of the most recent accepted command: how many of each kind
+//       (promise_given, promise_changed, promise_revised), and, when lines are listed (or none),
+//       exactly those events in order.
 //
 // FAILURES
 //   Every failure carries the scenario's file name and the line number of the step (parse

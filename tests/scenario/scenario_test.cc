@@ -18,10 +18,10 @@ namespace fs = std::filesystem;
 
 using ::testing::HasSubstr;
 
-// Paths of the scenario files relative to BELOFTE_SCENARIO_DIR, sorted.
-std::vector<std::string> FindScenarioFiles() {
+// Paths of the scenario files relative to `dir` (default BELOFTE_SCENARIO_DIR), sorted.
+std::vector<std::string> FindScenarioFiles(const char* dir = BELOFTE_SCENARIO_DIR) {
   std::vector<std::string> files;
-  const fs::path root(BELOFTE_SCENARIO_DIR);
+  const fs::path root(dir);
   std::error_code error;
   for (auto it = fs::recursive_directory_iterator(root, error); !error && it != fs::recursive_directory_iterator();
        it.increment(error)) {
@@ -55,6 +55,16 @@ TEST_P(ScenarioTest, Passes) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, ScenarioTest, ::testing::ValuesIn(FindScenarioFiles()), TestName);
 
+// Scenarios under known_bugs/ describe the correct behaviour of something the engine gets wrong
+// today (each file's header says what and where). They must still fail: one that passes means
+// the bug is fixed, and the file belongs in cases/.
+TEST(KnownBugsTest, StillFail) {
+  for (const std::string& file : FindScenarioFiles(BELOFTE_KNOWN_BUGS_DIR)) {
+    const std::string path = (fs::path(BELOFTE_KNOWN_BUGS_DIR) / file).string();
+    EXPECT_FALSE(RunScenarioFile(path).empty()) << file << " passes now: move it to cases/ (the bug is fixed)";
+  }
+}
+
 TEST(ScenarioFilesTest, AreFound) { EXPECT_GE(FindScenarioFiles().size(), 71u) << "in " << BELOFTE_SCENARIO_DIR; }
 
 // --- The runner itself
@@ -67,6 +77,24 @@ TEST(ScenarioRunnerTest, PassesACorrectScenario) {
       "expect line o1.1 allocated=2 backordered=1\n"
       "expect queue A o1.1=1\n";
   EXPECT_EQ(FormatFailures(RunScenario("inline.scn", text)), "");
+}
+
+TEST(ScenarioRunnerTest, ChecksPromises) {
+  const char* text =
+      "product A policy=allow\n"
+      "order o1 : A*1                          # lead time 14 days: 01-19, + 1 working day\n"
+      "expect promise o1.1 p50=2026-01-20 p90=2026-01-20 basis=lead_time po=none\n"
+      "expect promise-events o1.1=given\n"
+      "expect promise o1.1 p90=2026-01-21      # wrong\n"
+      "settings lead=14 handling=2\n"
+      "expect promise-events o1.1=changed      # wrong: one working day is a revision\n"
+      "expect told o1.1 p90=2026-01-20\n";
+  std::vector<Failure> failures = RunScenario("inline.scn", text);
+  ASSERT_EQ(failures.size(), 2u) << FormatFailures(failures);
+  EXPECT_EQ(failures[0].line, 5);
+  EXPECT_THAT(failures[0].message, HasSubstr("p90 is 2026-01-20, expected 2026-01-21"));
+  EXPECT_EQ(failures[1].line, 7);
+  EXPECT_THAT(failures[1].message, HasSubstr("o1.1=revised"));
 }
 
 TEST(ScenarioRunnerTest, CatchesAWrongExpectation) {
