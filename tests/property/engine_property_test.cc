@@ -158,11 +158,8 @@ RC_GTEST_PROP(EngineProperty, InvariantsHoldAfterEveryStepAndRejectionsChangeNot
   RC_ASSERT(DiffStates(engine.state(), replayed.state()).empty());
 }
 
-// Runs `steps` and checks PromiseViolations after every one (accepted or rejected). With
-// `skip_priority`, SetLinePriority steps are left out: the engine does not re-promise a queue
-// that a priority change re-sorted (known_bugs/promises/priority_not_repromised.scn), so with
-// them the check fails at once.
-void CheckPromisesAfterEveryStep(const std::vector<Step>& steps, bool skip_priority) {
+// Runs `steps` and checks PromiseViolations after every one (accepted or rejected).
+void CheckPromisesAfterEveryStep(const std::vector<Step>& steps) {
   Engine engine;
   std::vector<Event> events;
   for (const auto& c : Opening()) RC_ASSERT(engine.Execute(c, &events).ok());
@@ -170,7 +167,6 @@ void CheckPromisesAfterEveryStep(const std::vector<Step>& steps, bool skip_prior
   int waiting_promised = 0;
   for (const Step& step : steps) {
     Command command = Interpret(step, engine, clock);
-    if (skip_priority && std::holds_alternative<SetLinePriority>(command)) continue;
     (void)engine.Execute(command, &events);
     if (std::string promises = PromiseViolations(engine); !promises.empty()) RC_FAIL(promises);
     for (const auto& [code, sku] : engine.state().skus) waiting_promised += static_cast<int>(sku.queue.size());
@@ -179,13 +175,7 @@ void CheckPromisesAfterEveryStep(const std::vector<Step>& steps, bool skip_prior
 }
 
 RC_GTEST_PROP(EngineProperty, PromisesOfWaitingLinesAreCompleteMonotoneAndOnWorkingDays, (std::vector<Step> steps)) {
-  CheckPromisesAfterEveryStep(steps, /*skip_priority=*/true);
-}
-
-// The same with priority changes: fails until the engine re-promises on SetLinePriority. Run it
-// with --gtest_also_run_disabled_tests.
-RC_GTEST_PROP(EngineProperty, DISABLED_PromisesHoldAcrossPriorityChanges, (std::vector<Step> steps)) {
-  CheckPromisesAfterEveryStep(steps, /*skip_priority=*/false);
+  CheckPromisesAfterEveryStep(steps);
 }
 
 RC_GTEST_PROP(EngineProperty, OrdersNeverExceedWhatPolicyAllows, (std::vector<Step> steps)) {

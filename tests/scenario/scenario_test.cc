@@ -55,16 +55,6 @@ TEST_P(ScenarioTest, Passes) {
 
 INSTANTIATE_TEST_SUITE_P(Cases, ScenarioTest, ::testing::ValuesIn(FindScenarioFiles()), TestName);
 
-// Scenarios under known_bugs/ describe the correct behaviour of something the engine gets wrong
-// today (each file's header says what and where). They must still fail: one that passes means
-// the bug is fixed, and the file belongs in cases/.
-TEST(KnownBugsTest, StillFail) {
-  for (const std::string& file : FindScenarioFiles(BELOFTE_KNOWN_BUGS_DIR)) {
-    const std::string path = (fs::path(BELOFTE_KNOWN_BUGS_DIR) / file).string();
-    EXPECT_FALSE(RunScenarioFile(path).empty()) << file << " passes now: move it to cases/ (the bug is fixed)";
-  }
-}
-
 TEST(ScenarioFilesTest, AreFound) { EXPECT_GE(FindScenarioFiles().size(), 71u) << "in " << BELOFTE_SCENARIO_DIR; }
 
 // --- The runner itself
