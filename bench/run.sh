@@ -4,6 +4,8 @@
 #   intake         durable order intake via ShopWriter, 10k and 1M SKU catalogues (200k lines)
 #   receipt fill   one receipt fills 10,000 waiting lines (in process and durable)
 #   memory/start   1M SKUs + 1M open lines in memory, written to SQLite, loaded back (and 10k)
+#   promises       availability p50/p99 on a 100k-SKU shop, re-promise of 10,000 lines, PO date
+#                  moves, intake cost of promises (in process)
 #
 # --quick runs only the 10k-SKU sizes (seconds instead of minutes). Stores are written under
 # $BENCH_DIR (default $TMPDIR or /tmp) and removed afterwards. Every program prints a table
@@ -20,10 +22,10 @@ build=$1
 quick=0
 [[ ${2:-} == "--quick" ]] && quick=1
 bin=$build/bench
-for prog in intake_bench receipt_fill_bench memory_startup_bench; do
+for prog in intake_bench receipt_fill_bench memory_startup_bench promise_bench; do
   if [[ ! -x $bin/$prog ]]; then
     echo "bench/run.sh: $bin/$prog is missing; build it first:" >&2
-    echo "  cmake --build $build --target intake_bench receipt_fill_bench memory_startup_bench" >&2
+    echo "  cmake --build $build --target intake_bench receipt_fill_bench memory_startup_bench promise_bench" >&2
     exit 2
   fi
 done
@@ -52,6 +54,7 @@ run "$bin/intake_bench" --skus 10000
 run "$bin/receipt_fill_bench"
 run "$bin/memory_startup_bench" --skus 10000 --lines 10000
 [[ $quick == 0 ]] && run "$bin/memory_startup_bench" --skus 1000000 --lines 1000000
+if [[ $quick == 0 ]]; then run "$bin/promise_bench"; else run "$bin/promise_bench" --skus 10000 --lines 20000; fi
 
 echo
 echo "summary (from $results):"
@@ -75,6 +78,11 @@ for line in open(sys.argv[1]):
               f"(projected to 1M+1M {r['rss_projected_1m_bytes']/2**20:.0f} MiB, budget 1024: "
               f"{'yes' if r['rss_projected_1m_bytes'] <= gib else 'NO'}); start-up {r['startup_s']:.2f} s "
               f"(budget 10 s at 1M+1M); loaded {r['rss_loaded_bytes']/2**20:.0f} MiB")
+    elif b == "promise":
+        print(f"  availability {r['skus']:>9,} SKUs: p50 {r['availability_p50_us']:.2f} us, p99 "
+              f"{r['availability_p99_us']:.2f} us (budget <= 50 us: {'yes' if r['availability_p99_us'] <= 50 else 'NO'}); "
+              f"re-promise {r['hot_waiting']:,} lines {r['hot_move_median_ms']:.1f} ms; PO move p50 {r['po_move_p50_ms']:.2f} ms; "
+              f"intake backordering {r['intake_backorder_lines_per_s']:,.0f} lines/s vs from stock {r['intake_stock_lines_per_s']:,.0f}")
 EOF
 else
   cat "$results"

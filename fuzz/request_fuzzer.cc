@@ -3,7 +3,9 @@
 // Input: one selector byte (which endpoint's parser) and the request body. Whatever the bytes:
 // no crash, no sanitizer report, every rejection is a problem document that is valid JSON
 // with a code, and an accepted request applied to a small shop keeps every invariant (and a
-// rejected command changes nothing).
+// rejected command changes nothing). Promise settings (selector 10) are parsed against the
+// shop's current settings; once applied, the product-page question is asked of both products
+// for a few quantities and must answer p50 <= p90 on working days of the (fuzzed) calendar.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -68,6 +70,24 @@ void Apply(Result<T> parsed) {
   if (!engine::CheckInvariants(shop.state(), shop.rule()).empty()) __builtin_trap();
 }
 
+// The availability answer under the shop's (possibly fuzzed) settings: whatever they are, the
+// walk terminates, P50 is not after P90, and both fall on working days.
+void CheckAvailability() {
+  const engine::Engine& shop = Shop();
+  const Date today = Instant::FromSeconds(1'767'700'000).date();
+  for (const char* code : {"FZ-1", "FZ-2"}) {
+    const engine::SkuState* sku = shop.state().FindSku(code);
+    if (!sku) continue;
+    for (int64_t q : {1, 5, 6, 1000}) {
+      engine::Availability a = shop.promiser().Available(*sku, Quantity(q), today);
+      if (!a.ships) __builtin_trap();
+      if (a.ships->p90 < a.ships->p50 || a.ships->p50 < today) __builtin_trap();
+      const auto& calendar = shop.promiser().calendar();
+      if (!calendar.IsWorkingDay(a.ships->p50) || !calendar.IsWorkingDay(a.ships->p90)) __builtin_trap();
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -76,7 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   api::ParseContext ctx;
   ctx.now = Instant::FromSeconds(1'767'700'000);
   ctx.price = [](const std::string&) { return std::optional<Money>(Money(1000, "EUR")); };
-  switch (data[0] % 10) {
+  switch (data[0] % 11) {
     case 0: Apply(api::ParseOrder(body, ctx)); break;
     case 1: Apply(api::ParseProduct("FZ-3", body, ctx)); break;
     case 2: Apply(api::ParseAdjustment(body, ctx)); break;
@@ -86,7 +106,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 6: Apply(api::ParseCancel(1, body, ctx)); break;
     case 7: Apply(api::ParseShipment(1, body, ctx)); break;
     case 8: Apply(api::ParsePriority(1, body, ctx)); break;
-    default: Apply(api::ParseLocation("fz-loc", body, ctx)); break;
+    case 9: Apply(api::ParseLocation("fz-loc", body, ctx)); break;
+    default:
+      Apply(api::ParsePromiseSettings(body, Shop().state().promise_settings, ctx));
+      CheckAvailability();
+      break;
   }
   return 0;
 }
