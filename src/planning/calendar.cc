@@ -86,13 +86,30 @@ WorkingCalendar::WorkingCalendar(const CalendarConfig& config) : config_(config)
   config_.closed_dates.erase(std::unique(config_.closed_dates.begin(), config_.closed_dates.end()),
                              config_.closed_dates.end());
   for (Date d : config_.closed_dates) closed_.insert(d.days());
+  cache_.assign(kCachedDays, false);
+  if (config_.holidays == HolidayRegion::kNetherlands) {
+    for (int year = 1970; year < 1970 + kCachedDays / 366 + 1; ++year) {
+      for (Date h : DutchHolidays(year)) {
+        const int32_t i = h.days() - kFirstCached;
+        if (i >= 0 && i < kCachedDays) cache_[i] = true;
+      }
+    }
+  }
+  for (int32_t d : closed_) {
+    if (d - kFirstCached >= 0 && d - kFirstCached < kCachedDays) cache_[d - kFirstCached] = true;
+  }
+}
+
+bool WorkingCalendar::ComputeClosed(Date day) const {
+  if (closed_.count(day.days())) return true;
+  return config_.holidays == HolidayRegion::kNetherlands && IsDutchHoliday(day);
 }
 
 bool WorkingCalendar::IsWorkingDay(Date day) const {
   if (config_.weekends_closed && day.weekday() >= 5) return false;
-  if (closed_.count(day.days())) return false;
-  if (config_.holidays == HolidayRegion::kNetherlands && IsDutchHoliday(day)) return false;
-  return true;
+  const int32_t i = day.days() - kFirstCached;
+  if (i >= 0 && i < kCachedDays) return !cache_[i];
+  return !ComputeClosed(day);
 }
 
 Date WorkingCalendar::NextWorkingDay(Date day) const {

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <set>
+#include <vector>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,8 +49,14 @@ class WorkingCalendar {
   const CalendarConfig& config() const { return config_; }
 
  private:
+  bool ComputeClosed(Date day) const;
+
   CalendarConfig config_;
   std::set<int32_t> closed_;  // extra closed days, as days since the epoch
+  // Closed days from kFirstCached on, precomputed (promises ask for thousands of days a second).
+  static constexpr int32_t kFirstCached = 0;           // 1970-01-01
+  static constexpr int32_t kCachedDays = 366 * 200;    // to about 2170
+  std::vector<bool> cache_;
 };
 
 // Dutch public holidays of `year` (those WorkingCalendar closes), ascending.
