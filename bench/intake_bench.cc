@@ -41,6 +41,12 @@ int main(int argc, char** argv) {
   app.add_option("--inflight", inflight, "unacknowledged orders per client")->capture_default_str()->check(CLI::Range(1, 1'000'000));
   app.add_option("--batch", batch, "events per store commit during setup")->capture_default_str();
   app.add_option("--seed", seed, "generator seed")->capture_default_str();
+  int64_t days = ShopOptions{}.days;
+  app.add_option("--days", days,
+                 "days the orders are placed over (365: a year, as DESIGN's budget; 1: a sale-day burst, "
+                 "so waiting lines are not re-promised as days pass)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{3650}));
   app.add_option("--dir", dir, "parent directory of the temporary store (default $TMPDIR or /tmp)");
   app.add_option("--sqlite-cache-mib", cache_mib,
                  "experiment: PRAGMA cache_size for the writer connection (0: the store's default)")
@@ -53,6 +59,7 @@ int main(int argc, char** argv) {
   options.skus = skus;
   options.open_lines = lines;
   options.seed = seed;
+  options.days = days;
   options.later_payments = false;  // order ids depend on arrival order with concurrent clients
   options.status_tokens = !no_tokens;
   std::printf("intake_bench: %s SKUs, %s order lines, %zu clients x %zu in flight, seed %llu\n",

@@ -160,7 +160,9 @@ void ShopGenerator::Plan() {
     left -= k;
   }
   figures_.orders = order_lines_.size();
-  if (!order_lines_.empty()) step_us_ = int64_t{365} * 86'400'000'000 / static_cast<int64_t>(order_lines_.size());
+  if (!order_lines_.empty()) {
+    step_us_ = std::max<int64_t>(1, options_.days) * 86'400'000'000 / static_cast<int64_t>(order_lines_.size());
+  }
 
   stock_.resize(n);
   cap_.assign(n, -1);

@@ -58,7 +58,8 @@ struct ShopOptions {
   bool status_tokens = true;   // each order carries a 22-character URL-safe status token, as the
                                // API adapter makes them (here from the seeded generator)
   OrderId first_order_id = 1;  // the id the engine gives the first PlaceOrder
-  Instant start = Date::FromYmd(2025, 1, 1).start();  // orders are placed over the next 365 days
+  Instant start = Date::FromYmd(2025, 1, 1).start();  // orders are placed over the next `days` days
+  int64_t days = 365;  // 1: a burst (a sale day): waiting lines are not re-promised as days pass
 };
 
 // What the plan holds, for reports and checks.
