@@ -1528,9 +1528,8 @@ void Engine::On(const LinePromised& e) {
   auto [it, fresh] = state_.promises.try_emplace(e.line);
   LinePromises& p = it->second;
   if (fresh || !e.previous) {
-    p.order = e.order;
-    p.first = p.given = p.current = e.promise;
-    p.first_at = p.given_at = applying_at_;
+    p.given = p.current = e.promise;
+    p.given_at = applying_at_;
     return;
   }
   p.current = e.promise;
@@ -1551,8 +1550,10 @@ void Engine::CountIncoming(const PurchaseOrder& po, int sign) {
   for (const auto& l : po.lines) {
     SkuState& sku = MutableSku(l.sku);
     sku.incoming += l.outstanding() * sign;
-    std::erase(sku.supply, po.id);
-    if (sign > 0 && l.outstanding().positive()) sku.supply.push_back(po.id);
+    std::vector<PurchaseOrderId>& supply = state_.supply[l.sku];
+    std::erase(supply, po.id);
+    if (sign > 0 && l.outstanding().positive()) supply.push_back(po.id);
+    if (supply.empty()) state_.supply.erase(l.sku);
   }
 }
 
@@ -1626,7 +1627,10 @@ void Engine::On(const PurchaseOrderReceived& e) {
       if (was_open && !l.outstanding().positive()) {
         Remember(supplier, DeliveryOf(po, l));
         promiser_.SupplierChanged(po.supplier);
-        std::erase(MutableSku(l.sku).supply, po.id);
+        if (auto it = state_.supply.find(l.sku); it != state_.supply.end()) {
+          std::erase(it->second, po.id);
+          if (it->second.empty()) state_.supply.erase(it);
+        }
       }
     }
   }
@@ -1692,6 +1696,7 @@ void Engine::EvictAllClosedOrders() {
 
 void Engine::LoadSnapshot(ShopState state) {
   state_ = std::move(state);
+  state_.supply.clear();
   for (auto& [code, sku] : state_.skus) {
     sku.queue.clear();
     sku.lines.clear();
@@ -1699,7 +1704,6 @@ void Engine::LoadSnapshot(ShopState state) {
     sku.backordered = kNoUnits;
     sku.bundle_backordered = kNoUnits;
     sku.incoming = kNoUnits;
-    sku.supply.clear();
   }
   for (const auto& [id, po] : state_.purchase_orders) {
     if (po.IsSupply()) CountIncoming(po, +1);

@@ -29,12 +29,10 @@ struct PromiseSettings {
   bool operator==(const PromiseSettings&) const = default;
 };
 
-// The promises of one line that waited: the first given, the last the customer was told (first,
-// or the last `promise_changed`), and the current one (every revision, told or not).
+// The promises of one waiting line kept in memory: the last the customer was told (the first
+// promise, or the last `promise_changed`) and the current one (every revision, told or not). The
+// first promise lives in the store only (line_promises.first_*): accuracy is computed there.
 struct LinePromises {
-  OrderId order = 0;
-  Promise first;
-  Instant first_at;
   Promise given;
   Instant given_at;
   Promise current;

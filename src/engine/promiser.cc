@@ -59,7 +59,7 @@ planning::PromiseWalk Promiser::Walk(const SkuState& sku, Date today) const {
   const BackorderPolicy& policy = sku.product.backorder;
   if (policy.kind == BackorderPolicyKind::kPreorder) in.release_date = policy.release_date;
 
-  for (PurchaseOrderId id : sku.supply) {
+  for (PurchaseOrderId id : state_->SupplyOf(sku.product.sku)) {
     auto it = state_->purchase_orders.find(id);
     if (it == state_->purchase_orders.end() || !it->second.IsSupply()) continue;
     const PurchaseOrder& po = it->second;
@@ -170,7 +170,7 @@ std::vector<UncoveredSku> Promiser::Uncovered() const {
     if (sku.queue.empty()) continue;
     // Coverage counts units, not dates: free stock plus outstanding purchase-order units.
     int64_t covered = std::max<int64_t>(0, sku.free().units());
-    for (PurchaseOrderId id : sku.supply) {
+    for (PurchaseOrderId id : state_->SupplyOf(code)) {
       auto it = state_->purchase_orders.find(id);
       if (it == state_->purchase_orders.end() || !it->second.IsSupply()) continue;
       if (const PurchaseOrderLine* l = it->second.FindLine(code)) covered += l->outstanding().units();

@@ -29,6 +29,12 @@ const Location* ShopState::FindLocation(const std::string& code) const {
   return it == location_by_code.end() ? nullptr : &locations[it->second];
 }
 
+const std::vector<PurchaseOrderId>& ShopState::SupplyOf(const std::string& sku) const {
+  static const std::vector<PurchaseOrderId> kNone;
+  auto it = supply.find(sku);
+  return it == supply.end() ? kNone : it->second;
+}
+
 const SupplierState* ShopState::FindSupplier(const std::string& code) const {
   auto it = suppliers.find(code);
   return it == suppliers.end() ? nullptr : &it->second;

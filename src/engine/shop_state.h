@@ -38,7 +38,6 @@ struct SkuState {
   Quantity backordered;            // sum of backordered over the queue
   Quantity bundle_backordered;     // the part of `backordered` on bundles' component lines
   Quantity incoming;               // outstanding units on open purchase orders (sent, confirmed, partly received)
-  std::vector<PurchaseOrderId> supply;  // purchase orders with outstanding units of this SKU (supply, promises)
   std::vector<LineId> lines;       // lines of live orders naming this SKU, plus evicted ones
   size_t evicted_lines = 0;        // how many of `lines` belong to evicted orders (pruned lazily)
 
@@ -78,6 +77,10 @@ struct ShopState {
 
   PromiseSettings promise_settings;
   std::unordered_map<LineId, LinePromises> promises;  // lines of live orders that were promised
+  // Per SKU, the purchase orders with outstanding units of it (supply, promises); SKUs without
+  // are absent (most of a large catalogue: a vector per SKU would cost 24 bytes each).
+  std::unordered_map<std::string, std::vector<PurchaseOrderId>> supply;
+  const std::vector<PurchaseOrderId>& SupplyOf(const std::string& sku) const;
 
   uint64_t last_seq = 0;
   PurchaseOrderId next_purchase_order_id = 1;

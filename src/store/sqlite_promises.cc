@@ -1,6 +1,7 @@
 #include "store/sqlite_promises.h"
 
 #include <algorithm>
+#include <map>
 
 #include "store/event_codec.h"
 
@@ -53,20 +54,30 @@ Promise ReadPromise(const Statement& st, int column) {
 }  // namespace
 
 Status WritePromises(Database& db, const std::vector<Event>& events, const ShopState& state) {
-  std::vector<LineId> promised;
+  // Per promised line: its order and SKU, and its first promise when the batch gave it (the row's
+  // first_* columns are written once, on insert).
+  struct Promised {
+    const LinePromised* event;
+    const LinePromised* given = nullptr;
+    Instant given_at;
+  };
+  std::map<LineId, Promised> promised;
   std::vector<std::pair<LineId, Date>> shipped;
   const Event* settings = nullptr;
   for (const Event& e : events) {
     if (const auto* p = std::get_if<LinePromised>(&e.body)) {
-      promised.push_back(p->line);
+      auto [it, fresh] = promised.try_emplace(p->line, Promised{p});
+      it->second.event = p;
+      if (!p->previous) {
+        it->second.given = p;
+        it->second.given_at = e.at;
+      }
     } else if (const auto* s = std::get_if<LineShipped>(&e.body)) {
       shipped.emplace_back(s->line, e.at.date());
     } else if (std::holds_alternative<PromiseSettingsChanged>(e.body)) {
       settings = &e;
     }
   }
-  std::sort(promised.begin(), promised.end());
-  promised.erase(std::unique(promised.begin(), promised.end()), promised.end());
   if (!promised.empty()) {
     auto st = db.MustPrepare(
         "INSERT INTO line_promises(line_id, order_id, sku, first_p50, first_p90, first_basis, first_po, first_at, "
@@ -74,20 +85,21 @@ Status WritePromises(Database& db, const std::vector<Event>& events, const ShopS
         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17) "
         "ON CONFLICT(line_id) DO UPDATE SET given_p50 = ?9, given_p90 = ?10, given_basis = ?11, given_po = ?12, "
         "given_at = ?13, p50 = ?14, p90 = ?15, basis = ?16, po = ?17");
-    for (LineId line : promised) {
+    const auto bind = [&st](int i, const Promise& q) {
+      st.Bind(i, q.p50.ToString()).Bind(i + 1, q.p90.ToString()).Bind(i + 2, ToString(q.basis));
+      st.Bind(i + 3, Id(q.purchase_order));
+    };
+    for (const auto& [line, p] : promised) {
       auto it = state.promises.find(line);
-      if (it == state.promises.end()) continue;  // cannot happen: promises leave with their order
-      const LinePromises& p = it->second;
-      const OrderLine* l = state.FindLine(line).second;
-      st.Bind(1, Id(line)).Bind(2, Id(p.order)).Bind(3, l ? l->sku : std::string());
-      int i = 4;
-      for (const Promise* q : {&p.first, &p.given, &p.current}) {
-        st.Bind(i, q->p50.ToString()).Bind(i + 1, q->p90.ToString()).Bind(i + 2, ToString(q->basis));
-        st.Bind(i + 3, Id(q->purchase_order));
-        i += 4;
-        if (q == &p.first) st.Bind(i++, p.first_at.ToString());
-        if (q == &p.given) st.Bind(i++, p.given_at.ToString());
-      }
+      if (it == state.promises.end()) continue;  // filled and shipped or cancelled in the same batch
+      const LinePromises& now = it->second;
+      st.Bind(1, Id(line)).Bind(2, Id(p.event->order)).Bind(3, p.event->sku);
+      // Without a promise_given in this batch the row exists: the first_* values are not used.
+      bind(4, p.given ? p.given->promise : now.current);
+      st.Bind(8, (p.given ? p.given_at : now.given_at).ToString());
+      bind(9, now.given);
+      st.Bind(13, now.given_at.ToString());
+      bind(14, now.current);
       BELOFTE_RETURN_IF_ERROR(st.Run());
     }
   }
@@ -120,8 +132,8 @@ Status ReadPromises(Database& db, ShopState* state) {
     BELOFTE_RETURN_IF_ERROR(st.status());
   }
   auto st = db.MustPrepare(
-      "SELECT line_id, order_id, first_p50, first_p90, first_basis, first_po, first_at, given_p50, given_p90, "
-      "given_basis, given_po, given_at, p50, p90, basis, po FROM line_promises WHERE shipped_on IS NULL");
+      "SELECT line_id, order_id, given_p50, given_p90, given_basis, given_po, given_at, p50, p90, basis, po "
+      "FROM line_promises WHERE shipped_on IS NULL");
   while (st.Step()) {
     const OrderId order = static_cast<OrderId>(st.Int(1));
     const LineId line_id = static_cast<LineId>(st.Int(0));
@@ -131,12 +143,9 @@ Status ReadPromises(Database& db, ShopState* state) {
                                    [line_id](const OrderLine& l) { return l.id == line_id; });
     if (line == o->second.lines.end() || !line->remaining().positive()) continue;  // done with: not kept
     LinePromises p;
-    p.order = order;
-    p.first = ReadPromise(st, 2);
-    p.first_at = Instant::Parse(st.Text(6)).value_or(Instant());
-    p.given = ReadPromise(st, 7);
-    p.given_at = Instant::Parse(st.Text(11)).value_or(Instant());
-    p.current = ReadPromise(st, 12);
+    p.given = ReadPromise(st, 2);
+    p.given_at = Instant::Parse(st.Text(6)).value_or(Instant());
+    p.current = ReadPromise(st, 7);
     state->promises.emplace(line_id, p);
   }
   return st.status();
