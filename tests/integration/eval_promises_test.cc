@@ -12,24 +12,15 @@
 #include <vector>
 
 #include "cli/cli.h"
+#include "support/scms_csv.h"
 #include "support/temp_dir.h"
 
 namespace belofte {
 namespace {
 
-constexpr const char* kHeader =
-    "ID,Project Code,PQ #,PO / SO #,ASN/DN #,Country,Managed By,Fulfill Via,Vendor INCO Term,Shipment Mode,"
-    "PQ First Sent to Client Date,PO Sent to Vendor Date,Scheduled Delivery Date,Delivered to Client Date,"
-    "Delivery Recorded Date,Product Group,Sub Classification,Vendor,Item Description,Molecule/Test Type,Brand,"
-    "Dosage,Dosage Form,Unit of Measure (Per Pack),Line Item Quantity,Line Item Value,Pack Price,Unit Price,"
-    "Manufacturing Site,First Line Designation,Weight (Kilograms),Freight Cost (USD),Line Item Insurance (USD)";
+using belofte::testing::Dmy;
+constexpr const char* kHeader = belofte::testing::kScmsHeader;
 
-// "02-Jun-06" (the delivery columns' form).
-std::string Dmy(Date d) {
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const std::string iso = d.ToString();  // YYYY-MM-DD
-  return iso.substr(8, 2) + "-" + kMonths[std::stoi(iso.substr(5, 2)) - 1] + "-" + iso.substr(2, 2);
-}
 
 // "3/1/07" (m/d/yy, one of the PO date forms).
 std::string Mdy(Date d) {
