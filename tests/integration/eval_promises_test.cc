@@ -31,10 +31,7 @@ std::string Mdy(Date d) {
 
 std::string Row(int id, const std::string& vendor, const std::string& mode, const std::string& po_date, Date scheduled,
                 Date delivered, int quantity) {
-  return std::to_string(id) + ",P-TEST,Pre-PQ Process,PO-" + std::to_string(id) + ",ASN-1,Testland,PMO - US," +
-         "Direct Drop,EXW," + mode + ",Pre-PQ Process," + po_date + "," + Dmy(scheduled) + "," + Dmy(delivered) + "," +
-         Dmy(delivered) + ",TESTS,Test kit," + vendor + ",\"Widget, blue\",Widget,Generic,N/A,Test kit,10," +
-         std::to_string(quantity) + ",250,10,1.0,\"Plant 1, Nowhere\",Yes,13,100.5,\n";
+  return belofte::testing::ScmsLine({id, vendor, mode, po_date, Dmy(scheduled), Dmy(delivered), "\"Widget, blue\"", quantity});
 }
 
 const Date kD0 = Date::FromYmd(2007, 3, 1);

@@ -25,11 +25,14 @@ constexpr const char* kHeader = belofte::testing::kScmsHeader;
 // One synthetic row: `scheduled` as dd-Mon-yy, delivered `delay` days later.
 std::string Row(int id, const std::string& vendor_field, const std::string& po_date, const std::string& scheduled,
                 const std::string& delivered) {
-  return std::to_string(id) + ",P-TEST,Pre-PQ Process,PO-" + std::to_string(id) +
-         ",ASN-1,Testland,PMO - US,Direct Drop,EXW,Air,Pre-PQ Process," + po_date + "," + scheduled + "," + delivered +
-         "," + delivered + ",TESTS,Test kit," + vendor_field +
-         ",\"Widget, blue, 10 \"\"pack\"\"\nsecond line\",Widget,Generic,N/A,Test kit,10,25,250,10,1.0,"
-         "\"Plant 1, Nowhere\",Yes,13,100.5,\r\n";
+  belofte::testing::ScmsRow row;
+  row.id = id;
+  row.vendor = vendor_field;
+  row.po_sent = po_date;
+  row.scheduled = scheduled;
+  row.delivered = delivered;
+  row.description = "\"Widget, blue, 10 \"\"pack\"\"\nsecond line\"";  // quoting, as real rows need
+  return belofte::testing::ScmsLine(row, "\r\n");
 }
 
 std::string Row(int id, const std::string& vendor_field, const std::string& po_date, Date scheduled, int delay) {
