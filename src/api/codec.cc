@@ -434,6 +434,15 @@ json IdsJson(const std::vector<OrderId>& ids) {
 
 namespace {
 
+// The promises of a line while it waits (a filled line keeps its promises for accuracy, but has
+// none to show), or null.
+const engine::LinePromises* WaitingPromises(LineId line, const engine::ShopState& state) {
+  auto it = state.promises.find(line);
+  if (it == state.promises.end()) return nullptr;
+  const OrderLine* l = state.FindLine(line).second;
+  return l && l->backordered.positive() ? &it->second : nullptr;
+}
+
 // A bundle unit ships when its last component does: the latest P50 and P90 over its promised
 // component lines, with the basis of the one whose P90 is latest; null when none waited.
 json BundlePromiseJson(const Order& o, const BundleLine& bundle, const engine::ShopState& state) {
@@ -441,10 +450,10 @@ json BundlePromiseJson(const Order& o, const BundleLine& bundle, const engine::S
   Date p50;
   for (const auto& c : o.lines) {
     if (c.bundle_line != bundle.id) continue;
-    auto it = state.promises.find(c.id);
-    if (it == state.promises.end()) continue;
-    if (!latest || it->second.current.p90 > latest->current.p90) latest = &it->second;
-    p50 = std::max(p50, it->second.current.p50);
+    const engine::LinePromises* promises = WaitingPromises(c.id, state);
+    if (!promises) continue;
+    if (!latest || promises->current.p90 > latest->current.p90) latest = promises;
+    p50 = std::max(p50, promises->current.p50);
   }
   if (!latest) return nullptr;
   Promise p = latest->current;
@@ -607,17 +616,13 @@ json PromiseJson(const Promise& p) {
               {"purchase_order_id", p.basis == PromiseBasis::kPurchaseOrder ? json(Id(p.purchase_order)) : json(nullptr)}};
 }
 
+
 json LinePromiseJson(LineId line, const engine::ShopState& state) {
-  auto it = state.promises.find(line);
-  if (it == state.promises.end()) return nullptr;
-  // Only a waiting line has a promise to show; a filled one keeps its promises for accuracy.
-  const OrderLine* l = state.FindLine(line).second;
-  if (!l || !l->backordered.positive()) return nullptr;
-  json p = PromiseJson(it->second.current);
-  p["told"] = {{"p50", it->second.given.p50.ToString()},
-               {"p90", it->second.given.p90.ToString()},
-               {"at", it->second.given_at.ToString()}};
-  return p;
+  const engine::LinePromises* p = WaitingPromises(line, state);
+  if (!p) return nullptr;
+  json out = PromiseJson(p->current);
+  out["told"] = {{"p50", p->given.p50.ToString()}, {"p90", p->given.p90.ToString()}, {"at", p->given_at.ToString()}};
+  return out;
 }
 
 json AvailabilityJson(const std::string& sku, const engine::SkuState& s, const engine::Availability& a) {

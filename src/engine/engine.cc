@@ -1304,7 +1304,7 @@ Result<Outcome> Engine::Do(const SetPromiseSettings& c, Execution& x) {
     return Error::Invalid("too_many_closed_dates", "At most 1000 closed dates.", "calendar.closed_dates");
   }
   PromiseSettings normalised = p;
-  normalised.calendar = planning::WorkingCalendar(p.calendar).config();  // sorted, unique
+  normalised.calendar = planning::Normalised(p.calendar);
   Outcome out;
   if (normalised == state_.promise_settings) return out;
   x.Emit(PromiseSettingsChanged{std::move(normalised)});
@@ -1315,16 +1315,7 @@ void Engine::Repromise(Execution& x, const std::string& code) {
   const SkuState* sku = state_.FindSku(code);
   if (!sku || sku->queue.empty()) return;
   const int32_t threshold = state_.promise_settings.threshold_working_days;
-  const planning::PromiseWalk walk = promiser_.Walk(*sku, x.at().date());
-  // Emitting applies the event, which changes only `promises`: the queue can be walked as it goes.
-  int64_t demand = 0;
-  for (const QueueKey& key : sku->queue) {
-    const OrderId order = key.order;
-    const LineId line_id = key.line;
-    const Order& o = state_.orders.at(order);
-    const auto line = std::find_if(o.lines.begin(), o.lines.end(), [&](const OrderLine& l) { return l.id == line_id; });
-    demand += line->backordered.units();
-    const Promise promise = walk.At(demand);
+  for (const auto& [order, line_id, promise] : promiser_.QueuePromises(*sku, x.at().date())) {
     auto it = state_.promises.find(line_id);
     if (it == state_.promises.end()) {
       x.Emit(LinePromised{order, line_id, code, promise, std::nullopt, false});

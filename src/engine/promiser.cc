@@ -88,35 +88,20 @@ planning::PromiseWalk Promiser::Walk(const SkuState& sku, Date today) const {
   return planning::PromiseWalk(std::move(in), calendar_);
 }
 
-std::vector<std::pair<LineId, Promise>> Promiser::QueuePromises(const SkuState& sku, Date today) const {
-  std::vector<std::pair<LineId, Promise>> out;
+std::vector<QueuedPromise> Promiser::QueuePromises(const SkuState& sku, Date today) const {
+  std::vector<QueuedPromise> out;
   if (sku.queue.empty()) return out;
-  planning::PromiseWalk walk = Walk(sku, today);
+  const planning::PromiseWalk walk = Walk(sku, today);
   out.reserve(sku.queue.size());
   int64_t demand = 0;
   for (const QueueKey& key : sku.queue) {
-    auto [order, line] = state_->FindLine(key.line);
-    if (!line) continue;
+    const Order& order = state_->orders.at(key.order);
+    const auto line = std::find_if(order.lines.begin(), order.lines.end(),
+                                   [&key](const OrderLine& l) { return l.id == key.line; });
     demand += line->backordered.units();
-    out.emplace_back(key.line, walk.At(demand));
+    out.push_back(QueuedPromise{key.order, key.line, walk.At(demand)});
   }
   return out;
-}
-
-std::optional<Promise> Promiser::LinePromise(LineId line_id, Date today) const {
-  auto [order, line] = state_->FindLine(line_id);
-  if (!line || !line->backordered.positive()) return std::nullopt;
-  const SkuState* sku = state_->FindSku(line->sku);
-  if (!sku) return std::nullopt;
-  planning::PromiseWalk walk = Walk(*sku, today);
-  int64_t demand = 0;
-  for (const QueueKey& key : sku->queue) {
-    auto [o, l] = state_->FindLine(key.line);
-    if (!l) continue;
-    demand += l->backordered.units();
-    if (key.line == line_id) return walk.At(demand);
-  }
-  return std::nullopt;
 }
 
 Availability Promiser::Available(const SkuState& sku, Quantity quantity, Date today) const {
@@ -168,13 +153,9 @@ std::vector<UncoveredSku> Promiser::Uncovered() const {
   std::vector<UncoveredSku> out;
   for (const auto& [code, sku] : state_->skus) {
     if (sku.queue.empty()) continue;
-    // Coverage counts units, not dates: free stock plus outstanding purchase-order units.
-    int64_t covered = std::max<int64_t>(0, sku.free().units());
-    for (PurchaseOrderId id : state_->SupplyOf(code)) {
-      auto it = state_->purchase_orders.find(id);
-      if (it == state_->purchase_orders.end() || !it->second.IsSupply()) continue;
-      if (const PurchaseOrderLine* l = it->second.FindLine(code)) covered += l->outstanding().units();
-    }
+    // Coverage counts units, not dates: free stock plus the outstanding units of open purchase
+    // orders (`incoming`).
+    const int64_t covered = std::max<int64_t>(0, sku.free().units()) + sku.incoming.units();
     if (covered >= sku.backordered.units()) continue;
     UncoveredSku u;
     u.sku = code;

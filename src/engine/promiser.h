@@ -42,6 +42,12 @@ struct UncoveredSku {
   Instant oldest_waiting_since;
 };
 
+struct QueuedPromise {
+  OrderId order = 0;
+  LineId line = 0;
+  Promise promise;
+};
+
 class Promiser {
  public:
   explicit Promiser(const ShopState& state) : state_(&state) { SettingsChanged(); }
@@ -55,9 +61,7 @@ class Promiser {
   // The walk for a SKU as of `today`.
   planning::PromiseWalk Walk(const SkuState& sku, Date today) const;
   // The promise of every waiting line of the SKU, in queue order.
-  std::vector<std::pair<LineId, Promise>> QueuePromises(const SkuState& sku, Date today) const;
-  // The promise of one waiting line (nullopt when it is not waiting).
-  std::optional<Promise> LinePromise(LineId line, Date today) const;
+  std::vector<QueuedPromise> QueuePromises(const SkuState& sku, Date today) const;
   // A hypothetical order of `quantity` appended to the queue.
   Availability Available(const SkuState& sku, Quantity quantity, Date today) const;
 

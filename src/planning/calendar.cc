@@ -81,10 +81,14 @@ constexpr int32_t kMaxSearchDays = 3660;
 
 }  // namespace
 
-WorkingCalendar::WorkingCalendar(const CalendarConfig& config) : config_(config) {
-  std::sort(config_.closed_dates.begin(), config_.closed_dates.end());
-  config_.closed_dates.erase(std::unique(config_.closed_dates.begin(), config_.closed_dates.end()),
-                             config_.closed_dates.end());
+CalendarConfig Normalised(CalendarConfig config) {
+  std::sort(config.closed_dates.begin(), config.closed_dates.end());
+  config.closed_dates.erase(std::unique(config.closed_dates.begin(), config.closed_dates.end()),
+                            config.closed_dates.end());
+  return config;
+}
+
+WorkingCalendar::WorkingCalendar(const CalendarConfig& config) : config_(Normalised(config)) {
   for (Date d : config_.closed_dates) closed_.insert(d.days());
   cache_.assign(kCachedDays, false);
   if (config_.holidays == HolidayRegion::kNetherlands) {

@@ -33,6 +33,9 @@ struct CalendarConfig {
   bool operator==(const CalendarConfig&) const = default;
 };
 
+// The config with its closed dates sorted and without duplicates (as a calendar keeps it).
+CalendarConfig Normalised(CalendarConfig config);
+
 class WorkingCalendar {
  public:
   WorkingCalendar() : WorkingCalendar(CalendarConfig{}) {}
