@@ -8,7 +8,8 @@ packages=(
   libsqlite3-dev sqlite3
   libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libcsv-dev
   librestinio-dev libasio-dev libhttp-parser-dev libsodium-dev prometheus-cpp-dev
-  curl libcurl4-openssl-dev
+  curl libcurl4-openssl-dev libkainjow-mustache-dev libhowardhinnant-date-dev tzdata
+  python3-aiosmtpd chromium
   clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
 )
@@ -17,6 +18,8 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
+# The browser tests drive Chromium with npm's playwright-core: any node >= 18 with npm will do.
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "install-deps: installing ${missing[*]}" >&2
