@@ -434,31 +434,9 @@ json IdsJson(const std::vector<OrderId>& ids) {
 
 namespace {
 
-// The promises of a line while it waits (a filled line keeps its promises for accuracy, but has
-// none to show), or null.
-const engine::LinePromises* WaitingPromises(LineId line, const engine::ShopState& state) {
-  auto it = state.promises.find(line);
-  if (it == state.promises.end()) return nullptr;
-  const OrderLine* l = state.FindLine(line).second;
-  return l && l->backordered.positive() ? &it->second : nullptr;
-}
-
-// A bundle unit ships when its last component does: the latest P50 and P90 over its promised
-// component lines, with the basis of the one whose P90 is latest; null when none waited.
 json BundlePromiseJson(const Order& o, const BundleLine& bundle, const engine::ShopState& state) {
-  const engine::LinePromises* latest = nullptr;
-  Date p50;
-  for (const auto& c : o.lines) {
-    if (c.bundle_line != bundle.id) continue;
-    const engine::LinePromises* promises = WaitingPromises(c.id, state);
-    if (!promises) continue;
-    if (!latest || promises->current.p90 > latest->current.p90) latest = promises;
-    p50 = std::max(p50, promises->current.p50);
-  }
-  if (!latest) return nullptr;
-  Promise p = latest->current;
-  p.p50 = p50;
-  return PromiseJson(p);
+  auto p = engine::BundlePromise(state, o, bundle);
+  return p ? PromiseJson(*p) : json(nullptr);
 }
 
 }  // namespace
@@ -618,7 +596,7 @@ json PromiseJson(const Promise& p) {
 
 
 json LinePromiseJson(LineId line, const engine::ShopState& state) {
-  const engine::LinePromises* p = WaitingPromises(line, state);
+  const engine::LinePromises* p = engine::WaitingPromises(state, line);
   if (!p) return nullptr;
   json out = PromiseJson(p->current);
   out["told"] = {{"p50", p->given.p50.ToString()}, {"p90", p->given.p90.ToString()}, {"at", p->given_at.ToString()}};

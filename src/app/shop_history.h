@@ -59,6 +59,28 @@ struct OrderPromises {
   std::vector<PromiseOutcome> outcomes;
 };
 
+// One event of an order as stored (the audit log): its type and JSON payload.
+struct OrderEvent {
+  uint64_t seq = 0;
+  Instant at;
+  std::string type;
+  std::string payload;
+};
+
+// One notice in the outbox and how its delivery went.
+struct NotificationRecord {
+  uint64_t id = 0;
+  OrderId order = 0;
+  std::string kind;
+  std::string to;
+  std::string language;
+  std::string status;  // queued, sending, sent, failed, dead
+  int64_t attempts = 0;
+  Instant created_at;
+  std::optional<std::string> sent_at;
+  std::optional<std::string> last_error;
+};
+
 class ShopHistory {
  public:
   virtual ~ShopHistory() = default;
@@ -73,6 +95,12 @@ class ShopHistory {
   // Every promise given, revised or changed for an order's lines, oldest first, and the outcome of
   // each promised line that shipped in full.
   virtual Result<OrderPromises> Promises(OrderId order) = 0;
+  // The order a status-page token belongs to.
+  virtual Result<std::optional<OrderId>> FindOrderIdByToken(const std::string& token) = 0;
+  // Every event of an order, oldest first.
+  virtual Result<std::vector<OrderEvent>> OrderEvents(OrderId order) = 0;
+  // Notices of an order (0: all orders), oldest first, ids above `after`.
+  virtual Result<std::vector<NotificationRecord>> Notifications(OrderId order, uint64_t after, size_t limit) = 0;
 };
 
 }  // namespace belofte::app

@@ -15,6 +15,7 @@
 #include "domain/purchase_order.h"
 #include "domain/supplier.h"
 #include "domain/time.h"
+#include "engine/notice_state.h"
 #include "engine/promise_state.h"
 
 namespace belofte::engine {
@@ -183,11 +184,37 @@ struct SetPromiseSettings {
   Instant at;
 };
 
+// The order's ship policy changes (the customer on the status page, or the shop): ship_available
+// lets what is allocated ship now; ship_complete holds everything until the last line arrives.
+struct SetShipPolicy {
+  OrderId order = 0;
+  ShipPolicy ship_policy = ShipPolicy::kShipAvailable;
+  std::string by = "shop";  // "customer" (status page) or "shop"
+  Instant at;
+};
+
+// The customer chose to keep waiting: no more offers to cancel, and no automatic cancellation.
+struct AcceptWait {
+  OrderId order = 0;
+  Instant at;
+};
+
+struct SetNoticeSettings {
+  NoticeSettings settings;
+  Instant at;
+};
+
+// The clock adapter says it is `at`: timers due by then fire ("still waiting" notices, cancel
+// offers and automatic cancellation past max_wait_days, compensation, unpaid allocations released).
+struct RunTimers {
+  Instant at;
+};
+
 using Command = std::variant<UpsertProduct, UpsertLocation, PlaceOrder, SetPayment, CancelOrder, ShipOrder,
                              AdjustStock, CountStock, ReceiveStock, TransferStock, SetLinePriority, UpsertSupplier,
                              UpsertSupplierTerms, CreatePurchaseOrder, SendPurchaseOrder, ConfirmPurchaseOrder,
                              MovePurchaseOrderDate, ReceivePurchaseOrder, CancelPurchaseOrder,
-                             SetPromiseSettings>;
+                             SetPromiseSettings, SetShipPolicy, AcceptWait, SetNoticeSettings, RunTimers>;
 
 // The business time of any command.
 Instant CommandTime(const Command& command);

@@ -118,6 +118,28 @@ class Engine {
   Result<Outcome> Do(const ReceivePurchaseOrder& c, Execution& x);
   Result<Outcome> Do(const CancelPurchaseOrder& c, Execution& x);
   Result<Outcome> Do(const SetPromiseSettings& c, Execution& x);
+  Result<Outcome> Do(const SetShipPolicy& c, Execution& x);
+  Result<Outcome> Do(const AcceptWait& c, Execution& x);
+  Result<Outcome> Do(const SetNoticeSettings& c, Execution& x);
+  Result<Outcome> Do(const RunTimers& c, Execution& x);
+
+  // Keeping customers informed (engine_notices.cc, docs/notices.md).
+  // After re-promising: the second slip of a line's promise offers cancellation or cancels it
+  // (per shop); returns true when it cancelled something (the SKUs are noted for re-promising).
+  bool ApplySlipPolicy(Execution& x);
+  // Turns what the command did (its events so far) into notices, per followed order.
+  void QueueNotices(Execution& x);
+  // A notice of `kind` to the order's customer, without lines.
+  NoticeQueued MakeNotice(const Order& order, NoticeKind kind) const;
+  // The waiting lines of an order as notice lines, with their current promises (bundles whole).
+  std::vector<NoticeLine> WaitingNoticeLines(const Order& order) const;
+  // Offers cancellation of, or cancels, the waiting part of lines that are overdue (`reason`).
+  void ActOnOverdue(Execution& x, const Order& order, const std::vector<LineId>& lines, OverdueAction action,
+                    const char* reason);
+  // Queues the compensation notice when the order's promise is late enough (once per order).
+  void CheckCompensation(Execution& x, const Order& order);
+  // Returns the allocations of unpaid orders past the shop's release time to paid waiting lines.
+  void ReleaseUnpaid(Execution& x);
   // Re-promises the waiting lines of a SKU as of the command's day: the first promise of a line
   // is given; a changed one is revised, or changed (told) past the threshold.
   void Repromise(Execution& x, const std::string& sku);
@@ -181,6 +203,10 @@ class Engine {
   void On(const PurchaseOrderCancelled& e);
   void On(const LinePromised& e);
   void On(const PromiseSettingsChanged& e);
+  void On(const NoticeQueued& e);
+  void On(const ShipPolicyChanged& e);
+  void On(const WaitAccepted& e);
+  void On(const NoticeSettingsChanged& e);
   // Adds (or removes, with sign -1) a purchase order's outstanding units to its SKUs' incoming.
   void CountIncoming(const PurchaseOrder& po, int sign);
 

@@ -27,6 +27,10 @@ std::string_view EventType(const EventBody& body) {
       return !e.previous ? "promise_given" : e.notify ? "promise_changed" : "promise_revised";
     }
     std::string_view operator()(const PromiseSettingsChanged&) const { return "promise_settings_changed"; }
+    std::string_view operator()(const NoticeQueued&) const { return "notice_queued"; }
+    std::string_view operator()(const ShipPolicyChanged&) const { return "ship_policy_changed"; }
+    std::string_view operator()(const WaitAccepted&) const { return "wait_accepted"; }
+    std::string_view operator()(const NoticeSettingsChanged&) const { return "notice_settings_changed"; }
   };
   return std::visit(Namer{}, body);
 }

@@ -19,6 +19,7 @@
 #include "domain/supplier.h"
 #include "domain/stock_movement.h"
 #include "domain/time.h"
+#include "engine/notice_state.h"
 #include "engine/promise_state.h"
 
 namespace belofte::engine {
@@ -190,11 +191,63 @@ struct PromiseSettingsChanged {
   bool operator==(const PromiseSettingsChanged&) const = default;
 };
 
+// One line of a notice: the units the notice is about (waiting, ready, shipped or cancelled), and
+// for waiting lines their promise (and for promise_changed the P90 the customer was told before).
+// A bundle is one line (its SKU and bundle units), never its components.
+struct NoticeLine {
+  LineId line = 0;
+  std::string sku;
+  std::string name;
+  Quantity ordered;
+  Quantity quantity;
+  std::optional<Promise> promise;
+  std::optional<Date> previous_p90;
+  bool operator==(const NoticeLine&) const = default;
+};
+
+// A notice to the customer, queued in the outbox in the same transaction as what caused it. It is
+// self-contained (the customer and the order's channel and status token are copied in), so the
+// notify adapter renders it without reading state.
+struct NoticeQueued {
+  OrderId order = 0;
+  NoticeKind kind = NoticeKind::kBackordered;
+  std::string to;        // the customer's e-mail address
+  std::string name;
+  std::string language;
+  std::string channel;
+  std::string external_id;
+  std::string status_token;
+  std::vector<NoticeLine> lines;
+  bool partial = false;      // shipped: more is still to come
+  std::string voucher_code;  // compensation
+  int32_t percent = 0;       // compensation
+  std::string reason;        // cancel_offer, cancelled: max_wait, second_slip, customer, shop, refunded
+  bool operator==(const NoticeQueued&) const = default;
+};
+
+struct ShipPolicyChanged {
+  OrderId order = 0;
+  ShipPolicy ship_policy = ShipPolicy::kShipAvailable;
+  std::string by;  // customer or shop
+  bool operator==(const ShipPolicyChanged&) const = default;
+};
+
+struct WaitAccepted {
+  OrderId order = 0;
+  bool operator==(const WaitAccepted&) const = default;
+};
+
+struct NoticeSettingsChanged {
+  NoticeSettings settings;
+  bool operator==(const NoticeSettingsChanged&) const = default;
+};
+
 using EventBody = std::variant<ProductUpserted, LocationUpserted, ChannelCreated, OrderPlaced, StockMoved,
                                BackorderFilled, AllocationReturned, AllocationMoved, LineCancelled, LineShipped,
                                PaymentChanged, LinePrioritySet, SupplierUpserted, SupplierTermsUpserted,
                                PurchaseOrderCreated, PurchaseOrderSent, PurchaseOrderDatesChanged,
-                               PurchaseOrderReceived, PurchaseOrderCancelled, LinePromised, PromiseSettingsChanged>;
+                               PurchaseOrderReceived, PurchaseOrderCancelled, LinePromised, PromiseSettingsChanged,
+                               NoticeQueued, ShipPolicyChanged, WaitAccepted, NoticeSettingsChanged>;
 
 struct Event {
   uint64_t seq = 0;  // 1, 2, 3 ... per shop, gap-free

@@ -36,6 +36,7 @@ struct LinePromises {
   Promise given;
   Instant given_at;
   Promise current;
+  int32_t slips = 0;  // told changes that moved the date later (the second may cancel: notices)
   bool operator==(const LinePromises&) const = default;
 };
 

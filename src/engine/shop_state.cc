@@ -1,5 +1,7 @@
 #include "engine/shop_state.h"
 
+#include <algorithm>
+
 namespace belofte::engine {
 
 Quantity SkuState::on_hand() const {
@@ -114,6 +116,29 @@ bool Closed(const Order& order) {
     if (line.remaining().positive()) return false;
   }
   return true;
+}
+
+const LinePromises* WaitingPromises(const ShopState& state, LineId line) {
+  auto it = state.promises.find(line);
+  if (it == state.promises.end()) return nullptr;
+  const OrderLine* l = state.FindLine(line).second;
+  return l && l->backordered.positive() ? &it->second : nullptr;
+}
+
+std::optional<Promise> BundlePromise(const ShopState& state, const Order& order, const BundleLine& bundle) {
+  const LinePromises* latest = nullptr;
+  Date p50;
+  for (const auto& c : order.lines) {
+    if (c.bundle_line != bundle.id) continue;
+    const LinePromises* promises = WaitingPromises(state, c.id);
+    if (!promises) continue;
+    if (!latest || promises->current.p90 > latest->current.p90) latest = promises;
+    p50 = std::max(p50, promises->current.p50);
+  }
+  if (!latest) return std::nullopt;
+  Promise p = latest->current;
+  p.p50 = p50;
+  return p;
 }
 
 }  // namespace belofte::engine

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -20,6 +21,7 @@
 #include "domain/purchase_order.h"
 #include "domain/supplier.h"
 #include "engine/queue_priority.h"
+#include "engine/notice_state.h"
 #include "engine/promise_state.h"
 
 namespace belofte::engine {
@@ -77,6 +79,8 @@ struct ShopState {
 
   PromiseSettings promise_settings;
   std::unordered_map<LineId, LinePromises> promises;  // lines of live orders that were promised
+  NoticeSettings notice_settings;
+  std::unordered_map<OrderId, OrderNotices> notices;  // live orders that are followed (notice_state.h)
   // Per SKU, the purchase orders with outstanding units of it (supply, promises); SKUs without
   // are absent (most of a large catalogue: a vector per SKU would cost 24 bytes each).
   std::unordered_map<std::string, std::vector<PurchaseOrderId>> supply;
@@ -113,6 +117,13 @@ BundleStock DeriveBundleStock(const ShopState& state, const SkuState& bundle);
 
 // The idempotency key of an order: channel and external id, joined by a unit separator.
 std::string ExternalKey(const std::string& channel, const std::string& external_id);
+
+// The promises of a line while it waits (a filled line keeps its promises for accuracy, but has
+// none to show), or null.
+const LinePromises* WaitingPromises(const ShopState& state, LineId line);
+// A bundle unit ships when its last component does: the latest P50 and P90 over its waiting
+// component lines, with the basis of the one whose P90 is latest; none when no component waits.
+std::optional<Promise> BundlePromise(const ShopState& state, const Order& order, const BundleLine& bundle);
 
 // True when nothing of the order is left to ship (shipped or cancelled in full).
 bool Closed(const Order& order);

@@ -1,5 +1,7 @@
 #include "store/event_codec.h"
 
+#include "app/notice_settings_json.h"
+
 #include <charconv>
 
 #include <nlohmann/json.hpp>
@@ -45,6 +47,17 @@ class JsonWriter {
 
   JsonWriter& Int(int64_t value) { return Number(value); }
   JsonWriter& Uint(uint64_t value) { return Number(value); }
+  // A value already written as JSON.
+  JsonWriter& Raw(std::string_view json) {
+    Separate();
+    out_ += json;
+    return *this;
+  }
+  JsonWriter& Null() {
+    Separate();
+    out_ += "null";
+    return *this;
+  }
   JsonWriter& Bool(bool value) {
     Separate();
     out_ += value ? "true" : "false";
@@ -170,6 +183,8 @@ void WriteAllocations(JsonWriter& w, const std::vector<Allocation>& allocations)
 }
 
 // Writes each event's payload; every object's keys in byte order (see JsonWriter).
+
+
 struct Encoder {
   JsonWriter& w;
 
@@ -331,6 +346,35 @@ struct Encoder {
     WritePromise(e.promise);
     w.Key("sku").String(e.sku).EndObject();
   }
+  void operator()(const NoticeQueued& e) const {
+    w.BeginObject().Key("channel").String(e.channel).Key("external_id").String(e.external_id);
+    w.Key("kind").String(ToString(e.kind)).Key("language").String(e.language).Key("lines").BeginArray();
+    for (const auto& l : e.lines) {
+      w.BeginObject().Key("line_id").Uint(l.line).Key("name").String(l.name).Key("ordered").Int(l.ordered.units());
+      w.Key("previous_p90");
+      if (l.previous_p90) {
+        w.String(l.previous_p90->ToString());
+      } else {
+        w.Null();
+      }
+      w.Key("promise");
+      if (l.promise) {
+        WritePromise(*l.promise);
+      } else {
+        w.Null();
+      }
+      w.Key("quantity").Int(l.quantity.units()).Key("sku").String(l.sku).EndObject();
+    }
+    w.EndArray().Key("name").String(e.name).Key("order_id").Uint(e.order).Key("partial").Bool(e.partial);
+    w.Key("percent").Int(e.percent).Key("reason").String(e.reason).Key("status_token").String(e.status_token);
+    w.Key("to").String(e.to).Key("voucher_code").String(e.voucher_code).EndObject();
+  }
+  void operator()(const ShipPolicyChanged& e) const {
+    w.BeginObject().Key("by").String(e.by).Key("order_id").Uint(e.order);
+    w.Key("ship_policy").String(ToString(e.ship_policy)).EndObject();
+  }
+  void operator()(const WaitAccepted& e) const { w.BeginObject().Key("order_id").Uint(e.order).EndObject(); }
+  void operator()(const NoticeSettingsChanged& e) const { w.Raw(app::NoticeSettingsJson(e.settings).dump()); }
   void operator()(const PromiseSettingsChanged& e) const {
     const PromiseSettings& s = e.settings;
     w.BeginObject().Key("calendar").BeginObject().Key("closed_dates").BeginArray();
@@ -557,6 +601,41 @@ EventBody DecodeOrThrow(std::string_view type, const json& j) {
     for (const auto& [code, days] : j.at("handling_days_by_location").items()) s.location_handling[code] = days.get<int32_t>();
     s.threshold_working_days = j.at("threshold_working_days").get<int32_t>();
     return e;
+  }
+  if (type == "notice_queued") {
+    NoticeQueued e;
+    e.order = j.at("order_id").get<OrderId>();
+    e.kind = ParseNoticeKind(j.at("kind").get<std::string>()).value();
+    e.to = j.at("to").get<std::string>();
+    e.name = j.at("name").get<std::string>();
+    e.language = j.at("language").get<std::string>();
+    e.channel = j.at("channel").get<std::string>();
+    e.external_id = j.at("external_id").get<std::string>();
+    e.status_token = j.at("status_token").get<std::string>();
+    for (const auto& l : j.at("lines")) {
+      NoticeLine line;
+      line.line = l.at("line_id").get<LineId>();
+      line.sku = l.at("sku").get<std::string>();
+      line.name = l.at("name").get<std::string>();
+      line.ordered = Quantity(l.at("ordered").get<int64_t>());
+      line.quantity = Quantity(l.at("quantity").get<int64_t>());
+      if (!l.at("promise").is_null()) line.promise = promise(l.at("promise"));
+      if (!l.at("previous_p90").is_null()) line.previous_p90 = date(l.at("previous_p90"));
+      e.lines.push_back(std::move(line));
+    }
+    e.partial = j.at("partial").get<bool>();
+    e.voucher_code = j.at("voucher_code").get<std::string>();
+    e.percent = j.at("percent").get<int32_t>();
+    e.reason = j.at("reason").get<std::string>();
+    return e;
+  }
+  if (type == "ship_policy_changed") {
+    return ShipPolicyChanged{j.at("order_id").get<OrderId>(),
+                             ParseShipPolicy(j.at("ship_policy").get<std::string>()).value(), j.at("by").get<std::string>()};
+  }
+  if (type == "wait_accepted") return WaitAccepted{j.at("order_id").get<OrderId>()};
+  if (type == "notice_settings_changed") {
+    return NoticeSettingsChanged{app::NoticeSettingsFromJson(j)};
   }
   throw std::invalid_argument("unknown event type");
 }

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "store/event_codec.h"
+#include "store/sqlite_notices.h"
 #include "store/sqlite_promises.h"
 #include "store/sqlite_purchasing.h"
 
@@ -166,6 +167,8 @@ CREATE INDEX order_bundle_lines_by_order ON order_bundle_lines(order_id);
 )sql",
     // 5: promises (line promises, shop settings): store/sqlite_promises.cc.
     kPromisesMigration,
+    // 6: customer notices: the outbox, status-token lookups, promise slips.
+    kNoticesMigration,
 };
 
 constexpr int kSchemaVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
@@ -304,10 +307,14 @@ void SqliteStore::PrepareStatements() {
                                "placed_at, placed_at_us, customer_email, customer_name, customer_language, "
                                "status_token) VALUES ",
                                12, "");
-  // Rewrites a row only when its status or payment changed: an unchanged order stays off the WAL.
-  st_->update_order =
-      RowBatch(d, "UPDATE OR ROLLBACK orders SET status = v.column2, payment = v.column3 FROM (VALUES ", 3,
-               ") AS v WHERE orders.id = v.column1 AND (orders.status != v.column2 OR orders.payment != v.column3)");
+  // Rewrites a row only when its status, payment or ship policy changed: an unchanged order stays
+  // off the WAL.
+  st_->update_order = RowBatch(d,
+                               "UPDATE OR ROLLBACK orders SET status = v.column2, payment = v.column3, "
+                               "ship_policy = v.column4 FROM (VALUES ",
+                               4,
+                               ") AS v WHERE orders.id = v.column1 AND (orders.status != v.column2 OR "
+                               "orders.payment != v.column3 OR orders.ship_policy != v.column4)");
   st_->insert_line = RowBatch(d,
                               "INSERT OR ROLLBACK INTO order_lines(id, order_id, sku, quantity, unit_price_cents, "
                               "currency, allocated, backordered, shipped, cancelled, priority, bundle_line, per_bundle) VALUES ",
@@ -390,7 +397,7 @@ struct Touched {
                                std::is_same_v<T, LineShipped>) {
             LineChanged(e.order, e.line);
             AllocationChanged(e.line, e.sku, e.location);
-          } else if constexpr (std::is_same_v<T, PaymentChanged>) {
+          } else if constexpr (std::is_same_v<T, PaymentChanged> || std::is_same_v<T, ShipPolicyChanged>) {
             orders.push_back(e.order);
           } else if constexpr (std::is_same_v<T, LinePrioritySet>) {
             lines.emplace_back(e.line, e.order);
@@ -613,11 +620,12 @@ Status SqliteStore::WriteBatch(const std::vector<Event>& events, const std::vect
     st.Bind(p + 1, id(a.line)).Bind(p + 2, loc_code(a.location)).Bind(p + 3, a.quantity.units());
   }));
 
-  // Earlier orders: status and payment (the statement skips rows where neither changed).
+  // Earlier orders: status, payment and ship policy (the statement skips rows where none changed).
   std::erase_if(touched.orders, [&touched](OrderId o) { return touched.IsNew(o); });
   BELOFTE_RETURN_IF_ERROR(s.update_order.Run(touched.orders.size(), [&](Statement& st, int p, size_t i) {
     const Order& order = state.orders.at(touched.orders[i]);
     st.Bind(p + 1, id(order.id)).Bind(p + 2, ToString(DeriveStatus(order))).Bind(p + 3, ToString(order.payment));
+    st.Bind(p + 4, ToString(order.ship_policy));
   }));
   BELOFTE_RETURN_IF_ERROR(s.upsert_level.Run(touched.levels.size(), [&](Statement& st, int p, size_t i) {
     const auto& [sku, location] = touched.levels[i];
@@ -629,6 +637,7 @@ Status SqliteStore::WriteBatch(const std::vector<Event>& events, const std::vect
   }));
   BELOFTE_RETURN_IF_ERROR(WritePurchasing(*db_, events, state));
   BELOFTE_RETURN_IF_ERROR(WritePromises(*db_, events, state));
+  BELOFTE_RETURN_IF_ERROR(WriteNotices(*db_, events, state));
   for (const auto& r : replies) {
     s.insert_reply.Bind(1, r.key)
         .Bind(2, r.fingerprint)
@@ -813,6 +822,7 @@ Status SqliteStore::Load(Engine& engine) {
   state.next_movement_id = static_cast<uint64_t>(MaxOf(d, "SELECT coalesce(max(id), 0) FROM stock_movements")) + 1;
   BELOFTE_RETURN_IF_ERROR(ReadPurchasing(d, &state));
   BELOFTE_RETURN_IF_ERROR(ReadPromises(d, &state));
+  BELOFTE_RETURN_IF_ERROR(ReadNotices(d, &state));
   engine.LoadSnapshot(std::move(state));
   return Ok();
 }
@@ -896,6 +906,21 @@ Result<app::PromiseAccuracy> SqliteStore::Accuracy(Date from, Date to) {
 Result<app::OrderPromises> SqliteStore::Promises(OrderId order) {
   std::lock_guard lock(read_mu_);
   return ReadPromiseHistory(*read_db_, order);
+}
+
+Result<std::optional<OrderId>> SqliteStore::FindOrderIdByToken(const std::string& token) {
+  std::lock_guard lock(read_mu_);
+  return ReadOrderIdByToken(*read_db_, token);
+}
+
+Result<std::vector<app::OrderEvent>> SqliteStore::OrderEvents(OrderId order) {
+  std::lock_guard lock(read_mu_);
+  return ReadOrderEvents(*read_db_, order);
+}
+
+Result<std::vector<app::NotificationRecord>> SqliteStore::Notifications(OrderId order, uint64_t after, size_t limit) {
+  std::lock_guard lock(read_mu_);
+  return ReadNotifications(*read_db_, order, after, limit);
 }
 
 }  // namespace belofte::store

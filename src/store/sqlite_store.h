@@ -50,6 +50,9 @@ class SqliteStore final : public app::ShopStore, public app::ShopHistory {
   Result<std::vector<StockMovement>> ListMovements(const std::string& sku, uint64_t before, size_t limit) override;
   Result<app::PromiseAccuracy> Accuracy(Date from, Date to) override;
   Result<app::OrderPromises> Promises(OrderId order) override;
+  Result<std::optional<OrderId>> FindOrderIdByToken(const std::string& token) override;
+  Result<std::vector<app::OrderEvent>> OrderEvents(OrderId order) override;
+  Result<std::vector<app::NotificationRecord>> Notifications(OrderId order, uint64_t after, size_t limit) override;
 
   // The schema version this build writes.
   static int SchemaVersion();
