@@ -29,7 +29,7 @@ namespace mst = kainjow::mustache;
 
 constexpr std::string_view kSuffix = ".mustache";
 const char* const kLanguages[] = {"nl", "en"};
-const char* const kPartials[] = {"header", "lines", "footer"};
+const char* const kPartials[] = {"header", "line_list", "footer"};
 
 const std::map<std::string_view, std::string_view>& Builtins() {
   static const auto* builtins = [] {
@@ -226,7 +226,7 @@ Result<std::unique_ptr<Renderer>> Renderer::Create(RendererOptions options) {
       return Error::Invalid("unknown_template",
                             "templates directory '" + dir + "': '" + file +
                                 "' overrides no template (expected {kind}.{nl|en}.{subject|txt|html}.mustache or "
-                                "{header|lines|footer}.{nl|en}.{txt|html}.mustache)",
+                                "{header|line_list|footer}.{nl|en}.{txt|html}.mustache)",
                             "templates_dir");
     }
     std::ifstream in(entry.path(), std::ios::binary);

@@ -5,7 +5,7 @@
 // English. Each kind (order_confirmed, backordered, promise_changed, ready, shipped,
 // still_waiting, cancel_offer, cancelled, compensation) has three templates per language:
 // `{kind}.{lang}.subject`, `{kind}.{lang}.txt` and `{kind}.{lang}.html`; they share the partials
-// `header`, `lines` and `footer` (`{{> lines}}`, files `lines.{lang}.{txt|html}` ...). All are
+// `header`, `line_list` and `footer` (`{{> line_list}}`, files `line_list.{lang}.{txt|html}` ...). All are
 // compiled in from src/notify/templates/*.mustache. A shop overrides any subset with files
 // `{name}.mustache` in its templates directory (e.g. `backordered.nl.txt.mustache`,
 // `footer.en.html.mustache`); the rest stays built in. Unknown file names in that directory
