@@ -394,6 +394,10 @@ Status SmtpMailer::Send(const Message& message, const std::atomic<bool>* cancel)
       break;
     }
     if (cancel && cancel->load()) {
+      // No polite QUIT on a connection whose server may not answer: closing would wait for it
+      // up to total_timeout.
+      curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+      curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 1L);
       cancelled = true;
       break;
     }
