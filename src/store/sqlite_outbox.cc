@@ -1,0 +1,137 @@
+#include "store/sqlite_outbox.h"
+
+#include <algorithm>
+
+namespace belofte::store {
+
+namespace {
+
+constexpr const char* kStatusColumns =
+    "SELECT id, order_id, kind, recipient, status, sent_at, attempts, last_error, created_at FROM notifications ";
+
+notify::NoticeStatus StatusFromRow(const Statement& st) {
+  notify::NoticeStatus out;
+  out.id = st.Int(0);
+  out.order_id = st.Int(1);
+  out.kind = st.Text(2);
+  out.to = st.Text(3);
+  out.status = st.Text(4);
+  if (!st.IsNull(5)) out.sent_at = st.Text(5);
+  out.attempts = static_cast<int>(st.Int(6));
+  out.last_error = st.Text(7);
+  out.created_at = st.Text(8);
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteOutbox>> SqliteOutbox::Open(const std::string& path) {
+  auto db = Database::Open(path);
+  if (!db.ok()) return db.take_error();
+  sqlite3_busy_timeout((*db)->handle(), kBusyTimeoutMs);
+  auto probe = (*db)->Prepare("SELECT 1 FROM notifications LIMIT 0");
+  if (!probe.ok()) {
+    return Error::Internal("database '" + path + "' has no notifications table (not migrated?): " +
+                           probe.error().message);
+  }
+  std::unique_ptr<SqliteOutbox> outbox(new SqliteOutbox());
+  outbox->db_ = std::move(db.value());
+  return outbox;
+}
+
+Result<std::vector<notify::DueNotice>> SqliteOutbox::ClaimDue(int64_t now_us, int limit) {
+  std::lock_guard lock(mu_);
+  // IMMEDIATE: take the write lock first, so the claim never fails half-way on an upgrade.
+  BELOFTE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  auto st = db_->Prepare(R"sql(
+    UPDATE notifications SET status = 'sending', attempts = attempts + 1
+    WHERE id IN (SELECT id FROM notifications
+                 WHERE status IN ('queued', 'failed', 'sending') AND next_attempt_us <= ?1
+                 ORDER BY next_attempt_us, id LIMIT ?2)
+    RETURNING id, order_id, kind, recipient, language, created_at, attempts,
+              (SELECT e.payload FROM events e WHERE e.seq = notifications.id))sql");
+  if (!st.ok()) {
+    (void)db_->Exec("ROLLBACK");
+    return st.take_error();
+  }
+  st->Bind(1, now_us).Bind(2, static_cast<int64_t>(limit));
+  std::vector<notify::DueNotice> due;
+  while (st->Step()) {
+    notify::DueNotice n;
+    n.id = st->Int(0);
+    n.order_id = st->Int(1);
+    n.kind = st->Text(2);
+    n.to = st->Text(3);
+    n.language = st->Text(4);
+    n.created_at = st->Text(5);
+    n.attempts = static_cast<int>(st->Int(6));
+    n.payload = st->Text(7);  // empty when the event is missing: the renderer reports it
+    due.push_back(std::move(n));
+  }
+  if (Status s = st->status(); !s.ok()) {
+    st->Reset();
+    (void)db_->Exec("ROLLBACK");
+    return s.take_error();
+  }
+  st->Reset();
+  BELOFTE_RETURN_IF_ERROR(db_->Exec("COMMIT"));
+  std::sort(due.begin(), due.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return due;
+}
+
+Status SqliteOutbox::Mark(int64_t id, const char* sql, const std::function<void(Statement&)>& bind) {
+  std::lock_guard lock(mu_);
+  auto st = db_->Prepare(sql);
+  if (!st.ok()) return st.take_error();
+  bind(*st);
+  bool found = st->Step();
+  while (st->Step()) {
+  }
+  BELOFTE_RETURN_IF_ERROR(st->status());
+  if (!found) return Error::NotFound("notification_not_found", "no notification " + std::to_string(id));
+  return Ok();
+}
+
+Status SqliteOutbox::MarkSent(int64_t id, const std::string& sent_at) {
+  return Mark(id,
+              "UPDATE notifications SET status = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1 RETURNING id",
+              [&](Statement& st) { st.Bind(1, id).Bind(2, sent_at); });
+}
+
+Status SqliteOutbox::MarkFailed(int64_t id, int64_t next_attempt_us, const std::string& error) {
+  return Mark(id,
+              "UPDATE notifications SET status = 'failed', next_attempt_us = ?2, last_error = ?3 WHERE id = ?1 "
+              "RETURNING id",
+              [&](Statement& st) { st.Bind(1, id).Bind(2, next_attempt_us).Bind(3, error); });
+}
+
+Status SqliteOutbox::MarkDead(int64_t id, const std::string& error) {
+  return Mark(id, "UPDATE notifications SET status = 'dead', last_error = ?2 WHERE id = ?1 RETURNING id",
+              [&](Statement& st) { st.Bind(1, id).Bind(2, error); });
+}
+
+Result<std::vector<notify::NoticeStatus>> SqliteOutbox::List(int64_t order_id) {
+  std::lock_guard lock(mu_);
+  auto st = db_->Prepare(std::string(kStatusColumns) + "WHERE order_id = ? ORDER BY id");
+  if (!st.ok()) return st.take_error();
+  st->Bind(1, order_id);
+  std::vector<notify::NoticeStatus> out;
+  while (st->Step()) out.push_back(StatusFromRow(*st));
+  BELOFTE_RETURN_IF_ERROR(st->status());
+  return out;
+}
+
+Result<std::optional<notify::NoticeStatus>> SqliteOutbox::Find(int64_t id) {
+  std::lock_guard lock(mu_);
+  auto st = db_->Prepare(std::string(kStatusColumns) + "WHERE id = ?");
+  if (!st.ok()) return st.take_error();
+  st->Bind(1, id);
+  std::optional<notify::NoticeStatus> out;
+  if (st->Step()) out = StatusFromRow(*st);
+  while (st->Step()) {
+  }
+  BELOFTE_RETURN_IF_ERROR(st->status());
+  return out;
+}
+
+}  // namespace belofte::store
