@@ -1,5 +1,7 @@
 #include "api/api.h"
 
+#include "app/notice_settings_json.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -47,6 +49,12 @@ const std::vector<RouteInfo> kRoutes = {
     {"GET", "/api/v1/orders/:id/promises", "listOrderPromises", "read"},
     {"GET", "/api/v1/settings/promises", "getPromiseSettings", "read"},
     {"PUT", "/api/v1/settings/promises", "putPromiseSettings", "admin"},
+    {"GET", "/api/v1/notifications", "listNotifications", "read"},
+    {"GET", "/api/v1/orders/:id/timeline", "getOrderTimeline", "read"},
+    {"POST", "/api/v1/orders/:id/ship-policy", "setOrderShipPolicy", "orders:write"},
+    {"GET", "/api/v1/settings/notifications", "getNoticeSettings", "read"},
+    {"PUT", "/api/v1/settings/notifications", "putNoticeSettings", "admin"},
+    {"POST", "/api/v1/timers/run", "runTimers", "admin"},
     {"GET", "/api/v1/suppliers", "listSuppliers", "read"},
     {"PUT", "/api/v1/suppliers/:code", "putSupplier", "stock:write"},
     {"GET", "/api/v1/suppliers/:code", "getSupplier", "read"},
@@ -737,6 +745,7 @@ void Api::Dispatch(const CallPtr& call) {
     });
   }
   if (DispatchPurchasing(call, op, ctx)) return;
+  if (DispatchNotices(call, op, ctx)) return;
   call->Answer(Problem(Error::Internal("no handler for " + op)));
 }
 
@@ -901,6 +910,184 @@ bool Api::DispatchPurchasing(const CallPtr& call, const std::string& op, const P
     });
   }
   return true;
+}
+
+namespace {
+
+json NotificationJson(const app::NotificationRecord& n) {
+  return json{{"id", std::to_string(n.id)},
+              {"order_id", std::to_string(n.order)},
+              {"kind", n.kind},
+              {"to", n.to},
+              {"language", n.language},
+              {"status", n.status},
+              {"attempts", n.attempts},
+              {"created_at", n.created_at.ToString()},
+              {"sent_at", n.sent_at ? json(*n.sent_at) : json(nullptr)},
+              {"last_error", n.last_error ? json(*n.last_error) : json(nullptr)}};
+}
+
+// What kind of thing an event of an order is, for the customer-service timeline.
+const char* TimelineCategory(std::string_view type) {
+  if (type == "notice_queued") return "notice";
+  if (type.starts_with("promise_")) return "promise";
+  if (type == "ship_policy_changed" || type == "wait_accepted") return "choice";
+  if (type == "payment_changed") return "payment";
+  return "order";
+}
+
+// One line in English for the agent answering "where is my order?".
+std::string TimelineSummary(std::string_view type, const json& d) {
+  const auto str = [&](const char* k) { return d.contains(k) && d[k].is_string() ? d[k].get<std::string>() : std::string(); };
+  const auto num = [&](const char* k) { return d.contains(k) && d[k].is_number() ? std::to_string(d[k].get<int64_t>()) : std::string("?"); };
+  if (type == "order_placed") return "Order placed";
+  if (type == "backorder_filled") return num("quantity") + " x " + str("sku") + " arrived for line " + num("line_id");
+  if (type == "allocation_returned") return num("quantity") + " x " + str("sku") + " went back to waiting (line " + num("line_id") + ")";
+  if (type == "allocation_moved") return num("quantity") + " x " + str("sku") + " reserved at another location";
+  if (type == "line_shipped") return num("quantity") + " x " + str("sku") + " shipped";
+  if (type == "line_cancelled") return str("sku") + " cancelled (" + str("reason") + ")";
+  if (type == "payment_changed") return "Payment: " + str("payment");
+  if (type == "line_priority_set") return "Queue priority of line " + num("line_id") + " set to " + num("priority");
+  if (type == "ship_policy_changed") return "Ship policy " + str("ship_policy") + " (by " + str("by") + ")";
+  if (type == "wait_accepted") return "The customer chose to keep waiting";
+  if (type.starts_with("promise_") && d.contains("promise")) {
+    std::string s = str("sku") + ": ships by " + d["promise"].value("p90", "") + " (" + d["promise"].value("basis", "") + ")";
+    if (d.contains("previous")) s += ", was " + d["previous"].value("p90", "");
+    return s + (type == "promise_changed" ? "; the customer is told" : type == "promise_given" ? "; first promise" : "");
+  }
+  if (type == "notice_queued") return "Notice '" + str("kind") + "' to the customer";
+  return std::string(type);
+}
+
+}  // namespace
+
+bool Api::DispatchNotices(const CallPtr& call, const std::string& op, const ParseContext& ctx) {
+  const std::string& body = call->request.body;
+  auto order_id = [&]() -> std::optional<OrderId> {
+    auto id = ParseId(call->params["id"]);
+    if (!id) call->Answer(Problem(NotFound("unknown_order", "No order with id '" + call->params["id"] + "'.")));
+    return id;
+  };
+  auto unknown_order = [&](OrderId id) {
+    call->Answer(Problem(NotFound("unknown_order", "No order with id " + std::to_string(id) + ".")
+                             .With("order_id", std::to_string(id))));
+  };
+  if (op == "listNotifications") {
+    auto limit = call->Limit();
+    if (!limit) return true;
+    OrderId order = 0;
+    if (std::string o = call->Query("order_id"); !o.empty()) {
+      auto id = ParseId(o);
+      if (!id) {
+        call->Answer(Problem(Error::Invalid("invalid_id", "order_id must be an order id.", "order_id").With("order_id", o.substr(0, 40))));
+        return true;
+      }
+      order = *id;
+    }
+    uint64_t after = 0;
+    if (std::string cursor = call->Query("cursor"); !cursor.empty()) {
+      auto c = ParseId(cursor);
+      if (!c) {
+        call->Answer(Problem(Error::Invalid("invalid_cursor", "The cursor is not valid.", "cursor")));
+        return true;
+      }
+      after = *c;
+    }
+    auto rows = history_.Notifications(order, after, *limit + 1);
+    if (!rows.ok()) {
+      call->Answer(Problem(rows.error()));
+      return true;
+    }
+    json items = json::array();
+    for (size_t i = 0; i < rows->size() && i < *limit; ++i) items.push_back(NotificationJson((*rows)[i]));
+    json next = rows->size() > *limit ? json(std::to_string((*rows)[*limit - 1].id)) : json(nullptr);
+    call->Answer(JsonResponse(200, json{{"items", items}, {"next_cursor", next}}));
+    return true;
+  }
+  if (op == "getOrderTimeline") {
+    auto id = order_id();
+    if (!id) return true;
+    auto stored = history_.FindOrder(*id);
+    if (!stored.ok()) {
+      call->Answer(Problem(stored.error()));
+      return true;
+    }
+    if (!stored->has_value()) {
+      unknown_order(*id);
+      return true;
+    }
+    auto events = history_.OrderEvents(*id);
+    auto notices = history_.Notifications(*id, 0, 100'000);
+    if (!events.ok() || !notices.ok()) {
+      call->Answer(Problem(!events.ok() ? events.error() : notices.error()));
+      return true;
+    }
+    std::map<uint64_t, const app::NotificationRecord*> by_id;
+    for (const auto& n : *notices) by_id[n.id] = &n;
+    json items = json::array();
+    for (const auto& e : *events) {
+      json data = json::parse(e.payload, nullptr, false);
+      if (e.type == "notice_queued" && data.is_object()) {
+        data.erase("status_token");  // the customer's key, not for the agent's screen
+        data.erase("to");
+      }
+      if (e.type == "order_placed" && data.is_object()) data.erase("status_token");
+      json item{{"seq", std::to_string(e.seq)},
+                {"at", e.at.ToString()},
+                {"type", e.type},
+                {"category", TimelineCategory(e.type)},
+                {"summary", TimelineSummary(e.type, data)},
+                {"data", data}};
+      if (auto n = by_id.find(e.seq); n != by_id.end()) item["notification"] = NotificationJson(*n->second);
+      items.push_back(std::move(item));
+    }
+    call->Answer(JsonResponse(200, json{{"order_id", std::to_string(*id)}, {"items", items}}));
+    return true;
+  }
+  if (op == "setOrderShipPolicy") {
+    auto id = order_id();
+    if (!id) return true;
+    auto parsed = ParseShipPolicyChange(*id, body, ctx);
+    if (!parsed.ok()) {
+      call->Answer(Problem(parsed.error()));
+      return true;
+    }
+    Submit(call, std::move(parsed.value()), [this](const engine::Engine& e, const engine::Outcome& out) {
+      const Order* o = e.state().FindOrder(out.order);
+      return JsonResponse(200, o ? OrderJson(*o, &e, e.state(), options_.public_url) : json::object());
+    });
+    return true;
+  }
+  if (op == "getNoticeSettings") {
+    json s = writer_.Read([](const engine::Engine& e) { return app::NoticeSettingsJson(e.state().notice_settings); });
+    call->Answer(JsonResponse(200, s));
+    return true;
+  }
+  if (op == "putNoticeSettings") {
+    auto current = writer_.Read([](const engine::Engine& e) { return e.state().notice_settings; });
+    auto parsed = ParseNoticeSettings(body, current, ctx);
+    if (!parsed.ok()) {
+      call->Answer(Problem(parsed.error()));
+      return true;
+    }
+    Submit(call, std::move(parsed.value()), [](const engine::Engine& e, const engine::Outcome&) {
+      return JsonResponse(200, app::NoticeSettingsJson(e.state().notice_settings));
+    });
+    return true;
+  }
+  if (op == "runTimers") {
+    auto parsed = ParseRunTimers(body, ctx);
+    if (!parsed.ok()) {
+      call->Answer(Problem(parsed.error()));
+      return true;
+    }
+    const uint64_t before = writer_.Read([](const engine::Engine& e) { return e.state().last_seq; });
+    Submit(call, std::move(parsed.value()), [before](const engine::Engine& e, const engine::Outcome&) {
+      return JsonResponse(200, json{{"events", e.state().last_seq - before}});
+    });
+    return true;
+  }
+  return false;
 }
 
 }  // namespace belofte::api

@@ -79,6 +79,8 @@ class Api {
               std::function<HttpResponse(const engine::Engine&, const engine::Outcome&)> ok);
   // The purchasing endpoints; false when `op` is not one of them.
   bool DispatchPurchasing(const CallPtr& call, const std::string& op, const ParseContext& ctx);
+  // Customer notices: the outbox, an order's timeline, notice settings, timers, ship policy.
+  bool DispatchNotices(const CallPtr& call, const std::string& op, const ParseContext& ctx);
   // An order as JSON from memory (live) or history (closed); nullopt when unknown.
   std::optional<json> OrderView(OrderId id, const engine::Engine* engine);
 

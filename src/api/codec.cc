@@ -1,5 +1,9 @@
 #include "api/codec.h"
 
+#include <date/tz.h>
+
+#include "app/notice_settings_json.h"
+
 #include "api/json_reader.h"
 #include "planning/reliability.h"
 
@@ -655,6 +659,86 @@ Result<engine::SetPromiseSettings> ParsePromiseSettings(std::string_view body, c
     c.at = r.InstantField("at").value_or(ctx.now);
     return c;
   });
+}
+
+Result<engine::SetNoticeSettings> ParseNoticeSettings(std::string_view body, const engine::NoticeSettings& current,
+                                                      const ParseContext& ctx) {
+  return Read<engine::SetNoticeSettings>(body, [&](JsonReader& r) {
+    engine::SetNoticeSettings c;
+    engine::NoticeSettings& s = c.settings;
+    s = current;  // a field left out keeps its value
+    const auto clamp = [](int64_t v) { return static_cast<int32_t>(std::clamp<int64_t>(v, -1, 1'000'000)); };
+    if (auto kinds = r.EnumArray("enabled", {"order_confirmed", "backordered", "promise_changed", "ready", "shipped",
+                                             "still_waiting", "cancel_offer", "cancelled", "compensation"})) {
+      s.enabled = 0;
+      for (const auto& k : *kinds) s.Set(*engine::ParseNoticeKind(k), true);
+    }
+    if (auto v = r.Int("still_waiting_days")) s.still_waiting_days = clamp(*v);
+    if (auto v = r.Enum("max_wait_action", {"none", "offer", "cancel"})) s.max_wait_action = *engine::ParseOverdueAction(*v);
+    if (auto v = r.Enum("second_slip_action", {"none", "offer", "cancel"})) {
+      s.second_slip_action = *engine::ParseOverdueAction(*v);
+    }
+    if (auto v = r.Int("unpaid_release_hours")) s.unpaid_release_hours = clamp(*v);
+    r.Object("compensation", [&](JsonReader& comp) {
+      if (auto v = comp.Int("after_days")) s.compensation_after_days = clamp(*v);
+      if (auto v = comp.String("voucher_code", false, 64)) s.voucher_code = *v;
+      if (auto v = comp.Int("percent")) s.compensation_percent = clamp(*v);
+    });
+    r.Object("quiet_hours", [&](JsonReader& q) {
+      if (auto v = q.Bool("enabled")) s.quiet_hours = *v;
+      const auto minute = [&](const char* name, int32_t* out) {
+        if (auto v = q.String(name, false, 5)) {
+          if (auto m = app::ParseMinuteOfDay(*v)) {
+            *out = *m;
+          } else {
+            q.Invalid(name, "invalid_time", std::string("'") + name + "' must be a time HH:MM (24-hour clock).");
+          }
+        }
+      };
+      minute("start", &s.quiet_start_minute);
+      minute("end", &s.quiet_end_minute);
+      if (auto v = q.String("time_zone", false, 64)) {
+        if (!ValidTimeZone(*v)) {
+          q.Invalid("time_zone", "invalid_time_zone", "'time_zone' must be an IANA time zone such as Europe/Amsterdam.");
+        } else {
+          s.time_zone = *v;
+        }
+      }
+    });
+    r.Object("self_service", [&](JsonReader& ss) {
+      if (auto v = ss.Bool("cancel")) s.self_cancel = *v;
+      if (auto v = ss.Bool("ship_available")) s.self_ship_available = *v;
+      if (auto v = ss.Bool("keep_waiting")) s.self_keep_waiting = *v;
+    });
+    c.at = r.InstantField("at").value_or(ctx.now);
+    return c;
+  });
+}
+
+Result<engine::SetShipPolicy> ParseShipPolicyChange(OrderId order, std::string_view body, const ParseContext& ctx) {
+  return Read<engine::SetShipPolicy>(body, [&](JsonReader& r) {
+    engine::SetShipPolicy c;
+    c.order = order;
+    c.by = "shop";
+    if (auto v = r.Enum("ship_policy", {"ship_available", "ship_complete"}, true)) c.ship_policy = *ParseShipPolicy(*v);
+    c.at = r.InstantField("at").value_or(ctx.now);
+    return c;
+  });
+}
+
+Result<engine::RunTimers> ParseRunTimers(std::string_view body, const ParseContext& ctx) {
+  return Read<engine::RunTimers>(body.empty() ? std::string_view("{}") : body, [&](JsonReader& r) {
+    return engine::RunTimers{r.InstantField("at").value_or(ctx.now)};
+  });
+}
+
+bool ValidTimeZone(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  try {
+    return date::locate_zone(name) != nullptr;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 }  // namespace belofte::api

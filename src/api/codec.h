@@ -78,4 +78,12 @@ json PurchaseOrderJson(const PurchaseOrder& po);
 // shrunk towards its nominal lead time while history is thin (planning/reliability.h).
 json ReliabilityJson(const engine::SupplierState& supplier);
 
+// Customer notices (docs/notices.md).
+Result<engine::SetNoticeSettings> ParseNoticeSettings(std::string_view body, const engine::NoticeSettings& current,
+                                                      const ParseContext& ctx);
+Result<engine::SetShipPolicy> ParseShipPolicyChange(OrderId order, std::string_view body, const ParseContext& ctx);
+Result<engine::RunTimers> ParseRunTimers(std::string_view body, const ParseContext& ctx);
+// True for a time zone the server knows (IANA name, e.g. Europe/Amsterdam).
+bool ValidTimeZone(const std::string& name);
+
 }  // namespace belofte::api

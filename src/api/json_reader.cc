@@ -1,5 +1,7 @@
 #include "api/json_reader.h"
 
+#include <algorithm>
+
 #include "domain/quantity.h"
 
 namespace belofte::api {
@@ -185,6 +187,31 @@ bool JsonReader::Object(const char* name, const std::function<void(JsonReader&)>
   read(inner);
   inner.Finish();
   return !failed();
+}
+
+std::optional<std::vector<std::string>> JsonReader::EnumArray(const char* name,
+                                                             std::initializer_list<std::string_view> allowed,
+                                                             bool required) {
+  const nlohmann::json* f = Field(name, required);
+  if (!f) return std::nullopt;
+  std::string list;
+  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  if (!f->is_array()) {
+    Fail(WrongType(PathOf(name), "an array of strings", *f));
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (size_t i = 0; i < f->size(); ++i) {
+    const std::string path = PathOf(name) + "[" + std::to_string(i) + "]";
+    const nlohmann::json& item = (*f)[i];
+    const bool known = item.is_string() && std::find(allowed.begin(), allowed.end(), item.get<std::string>()) != allowed.end();
+    if (!known) {
+      Fail(Error::Invalid("invalid_value", "'" + path + "' must be one of: " + list + ".", path));
+      return std::nullopt;
+    }
+    if (std::find(out.begin(), out.end(), item.get<std::string>()) == out.end()) out.push_back(item.get<std::string>());
+  }
+  return out;
 }
 
 std::optional<std::vector<Date>> JsonReader::DateArray(const char* name, bool required, size_t max_items) {

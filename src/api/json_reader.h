@@ -57,6 +57,10 @@ class JsonReader {
   // An array of dates ("YYYY-MM-DD"); `invalid_date` names the bad element.
   std::optional<std::vector<Date>> DateArray(const char* name, bool required = false, size_t max_items = 1000);
 
+  // An array of values each one of `allowed` (no duplicates kept); `invalid_value` names the bad element.
+  std::optional<std::vector<std::string>> EnumArray(const char* name, std::initializer_list<std::string_view> allowed,
+                                                    bool required = false);
+
   // Fails on `name` with a specific code, for checks beyond the reader's own.
   void Invalid(const char* name, std::string code, std::string message);
 

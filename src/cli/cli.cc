@@ -38,12 +38,27 @@ int Main(int argc, char** argv) {
   ServeOptions serve_options;
   if (const char* t = std::getenv("BELOFTE_ADMIN_TOKEN")) serve_options.admin_token = t;
   if (const char* u = std::getenv("BELOFTE_PUBLIC_URL")) serve_options.public_url = u;
+  if (const char* u = std::getenv("BELOFTE_SMTP_URL")) serve_options.smtp_url = u;
+  if (const char* f = std::getenv("BELOFTE_MAIL_FROM")) serve_options.mail_from = f;
   auto* serve = app.add_subcommand("serve", "Serve the HTTP API over a store (created and migrated when missing)");
   serve->add_option("--db", db, "SQLite database file")->capture_default_str();
   serve->add_option("--listen", serve_options.listen, "HOST:PORT to listen on")->capture_default_str();
   serve->add_option("--public-url", serve_options.public_url, "Base URL of status links (env BELOFTE_PUBLIC_URL)");
   serve->add_option("--admin-token-file", serve_options.admin_token_file,
                     "Read an admin token from this file, or create one and write it there");
+  serve->add_option("--smtp-url", serve_options.smtp_url,
+                    "SMTP server for customer notices: smtp://host:port or smtps://user:pass@host:port "
+                    "(env BELOFTE_SMTP_URL; none: notices stay queued)");
+  serve->add_option("--mail-from", serve_options.mail_from, "Sender of customer notices (env BELOFTE_MAIL_FROM)");
+  serve->add_option("--shop-name", serve_options.shop_name, "The shop's name in notices")->capture_default_str();
+  serve->add_option("--templates", serve_options.templates_dir, "Directory of notice template overrides")
+      ->check(CLI::ExistingDirectory);
+  serve->add_option("--mail-retry-ms", serve_options.mail_retry_ms, "First retry of a failed delivery, in ms")
+      ->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{86'400'000}));
+  serve->add_option("--mail-max-attempts", serve_options.mail_max_attempts, "Attempts before a notice is dead")
+      ->capture_default_str()->check(CLI::Range(1, 100));
+  serve->add_option("--timer-interval-ms", serve_options.timer_interval_ms, "How often the policy timers run, in ms")
+      ->capture_default_str()->check(CLI::Range(int64_t{10}, int64_t{86'400'000}));
   serve->add_flag("--demo", serve_options.demo, "Seed the Koffie & Co demo shop when the store is empty");
   serve->add_option("--threads", serve_options.threads, "HTTP threads")->capture_default_str()->check(CLI::Range(1, 64));
   serve->add_option("--max-body", serve_options.max_body_bytes, "Largest request body in bytes")

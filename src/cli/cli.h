@@ -32,6 +32,14 @@ struct ServeOptions {
   bool demo = false;             // seed the demo shop into an empty store
   size_t threads = 2;
   size_t max_body_bytes = 4 * 1024 * 1024;
+  // Customer notices (docs/notices.md). Without an SMTP URL notices stay queued in the outbox.
+  std::string smtp_url;       // BELOFTE_SMTP_URL: smtp://host:port or smtps://user:pass@host:port
+  std::string mail_from;      // BELOFTE_MAIL_FROM: "Shop <shop@example.nl>"
+  std::string shop_name = "Koffie & Co";
+  std::string templates_dir;  // per-shop overrides of the built-in templates
+  int64_t mail_retry_ms = 30'000;  // first retry after a failed delivery (doubling, capped at 6 h)
+  int mail_max_attempts = 8;       // then the notice is dead
+  int64_t timer_interval_ms = 60'000;  // how often the policy timers run
 };
 int Serve(const ServeOptions& options, std::ostream& out, std::ostream& err);
 

@@ -18,7 +18,12 @@
 
 #include "api/api.h"
 #include "api/http_server.h"
+#include "app/timer_driver.h"
 #include "cli/cli.h"
+#include "notify/outbox_worker.h"
+#include "notify/smtp_mailer.h"
+#include "notify/templates.h"
+#include "store/sqlite_outbox.h"
 #include "store/sqlite_store.h"
 #include "store/sqlite_token_store.h"
 
@@ -94,9 +99,45 @@ int Serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   }
   double load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_started).count();
 
+  std::string public_url = o.public_url.empty() ? "http://" + o.listen : o.public_url;
+  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+
+  // Customer notices: the outbox is delivered over SMTP after each commit (docs/notices.md).
+  std::unique_ptr<store::SqliteOutbox> outbox;
+  std::unique_ptr<notify::Renderer> renderer;
+  std::unique_ptr<notify::SmtpMailer> mailer;
+  std::unique_ptr<notify::OutboxWorker> worker;
+  std::atomic<notify::OutboxWorker*> wake{nullptr};
+  std::string smtp_description;
+  if (!o.smtp_url.empty()) {
+    auto smtp = notify::SmtpConfig::Parse(o.smtp_url, o.mail_from);
+    if (!smtp.ok()) {
+      err << "belofte serve: " << smtp.error().message << "\n";
+      return 2;
+    }
+    auto opened = store::SqliteOutbox::Open(o.db);
+    if (!opened.ok()) {
+      err << "belofte serve: " << opened.error().message << "\n";
+      return 1;
+    }
+    outbox = std::move(opened.value());
+    auto made = notify::Renderer::Create({public_url, o.shop_name, smtp->FromDomain(), o.templates_dir});
+    if (made.ok()) {
+      if (auto checked = (*made)->Check(); !checked.ok()) made = checked.take_error();
+    }
+    if (!made.ok()) {
+      err << "belofte serve: templates: " << made.error().message << "\n";
+      return 2;
+    }
+    renderer = std::move(made.value());
+    mailer = std::make_unique<notify::SmtpMailer>(*smtp);
+    smtp_description = smtp->Describe();
+  }
+
   api::Metrics metrics;
-  app::ShopWriter writer(engine, **store, [&metrics](size_t commands, double seconds) {
+  app::ShopWriter writer(engine, **store, [&metrics, &wake](size_t commands, double seconds) {
     metrics.ObserveCommit(commands, seconds);
+    if (notify::OutboxWorker* w = wake.load(std::memory_order_acquire)) w->Wake();
   });
   bool seeded = false;
   if (o.demo && engine.state().skus.empty()) {
@@ -132,14 +173,31 @@ int Serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
     token_note = "(from BELOFTE_ADMIN_TOKEN)";
   }
   api::Authenticator auth(o.admin_token.empty() ? "" : o.admin_token, tokens->get());
-  std::string public_url = o.public_url.empty() ? "http://" + o.listen : o.public_url;
-  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
   api::Api api(writer, **store, auth, metrics, WallClock, api::Api::Options{public_url, o.max_body_bytes});
   api::HttpServer server(api, api::HttpServer::Options{listen->first, listen->second, o.threads, o.max_body_bytes});
   if (auto s = server.Start(); !s.ok()) {
     err << "belofte serve: " << s.error().message << "\n";
     return 1;
   }
+
+  if (mailer) {
+    notify::OutboxWorkerOptions options;
+    options.retry_base = std::chrono::milliseconds(o.mail_retry_ms);
+    options.max_attempts = o.mail_max_attempts;
+    // Quiet hours are a shop setting: read at every round, so a change applies at once.
+    options.quiet_hours = [&writer]() -> std::optional<notify::QuietHours> {
+      return writer.Read([](const engine::Engine& e) -> std::optional<notify::QuietHours> {
+        const engine::NoticeSettings& s = e.state().notice_settings;
+        if (!s.quiet_hours) return std::nullopt;
+        return notify::QuietHours{s.quiet_start_minute, s.quiet_end_minute, s.time_zone};
+      });
+    };
+    worker = std::make_unique<notify::OutboxWorker>(*outbox, *mailer, *renderer, options);
+    worker->Start();
+    wake.store(worker.get(), std::memory_order_release);
+  }
+  app::TimerDriver timers(writer, WallClock, std::chrono::milliseconds(o.timer_interval_ms));
+  timers.Start();
 
   const std::string base = "http://" + o.listen;
   out << fmt::format("belofte is serving {} at {}\n", o.db, base);
@@ -162,6 +220,8 @@ int Serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
   } else {
     out << "  authenticate with a token from `belofte token create --db " << o.db << " --scopes admin`\n";
   }
+  out << (worker ? fmt::format("  customer notices go out through {}\n", smtp_description)
+                 : std::string("  customer notices stay queued: no SMTP server (--smtp-url or BELOFTE_SMTP_URL)\n"));
   out << fmt::format("  OpenAPI: {}/api/v1/openapi.json   metrics: {}/metrics   stop: Ctrl-C or SIGTERM\n", base, base);
   out.flush();
 
@@ -175,6 +235,9 @@ int Serve(const ServeOptions& o, std::ostream& out, std::ostream& err) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   server.Stop();
+  timers.Stop();
+  wake.store(nullptr, std::memory_order_release);
+  if (worker) worker->Stop();
   writer.Stop();
   auto stats = writer.stats();
   out << fmt::format("belofte: stopped after {} commands in {} transactions\n", stats.commands, stats.batches);
