@@ -96,7 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   api::ParseContext ctx;
   ctx.now = Instant::FromSeconds(1'767'700'000);
   ctx.price = [](const std::string&) { return std::optional<Money>(Money(1000, "EUR")); };
-  switch (data[0] % 11) {
+  switch (data[0] % 14) {
     case 0: Apply(api::ParseOrder(body, ctx)); break;
     case 1: Apply(api::ParseProduct("FZ-3", body, ctx)); break;
     case 2: Apply(api::ParseAdjustment(body, ctx)); break;
@@ -107,6 +107,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 7: Apply(api::ParseShipment(1, body, ctx)); break;
     case 8: Apply(api::ParsePriority(1, body, ctx)); break;
     case 9: Apply(api::ParseLocation("fz-loc", body, ctx)); break;
+    case 10: Apply(api::ParseNoticeSettings(body, Shop().state().notice_settings, ctx)); break;
+    case 11: Apply(api::ParseRunTimers(body, ctx)); break;
+    case 12: Apply(api::ParseShipPolicyChange(1, body, ctx)); break;
     default:
       Apply(api::ParsePromiseSettings(body, Shop().state().promise_settings, ctx));
       CheckAvailability();

@@ -225,7 +225,9 @@ void Engine::QueueNotices(Execution& x) {
         },
         x.events()[i].body);
   }
-  for (auto& [id, n] : news) {
+  for (auto& entry : news) {
+    const OrderId id = entry.first;
+    OrderNews& n = entry.second;  // a plain reference: lambdas below capture it
     const Order* order = state_.FindOrder(id);
     if (!order) continue;
     const bool followed = state_.notices.count(id) > 0 || follow_all;
