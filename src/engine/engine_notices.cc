@@ -21,7 +21,7 @@ namespace {
 struct OrderNews {
   bool placed = false;
   bool filled = false;
-  std::vector<LineId> given;                      // lines that started waiting (first promise)
+  std::vector<LineId> given;  // lines that started waiting (first promise, or allocation returned)
   std::map<LineId, std::optional<Date>> changed;  // told changes: the P90 told before
   std::map<LineId, Quantity> shipped;
   std::map<LineId, Quantity> cancelled;
@@ -150,12 +150,12 @@ void Engine::ActOnOverdue(Execution& x, const Order& order, const std::vector<Li
   }
   if (customer_lines.empty()) return;
   if (action == OverdueAction::kOffer) {
+    if (!state_.notice_settings.On(NoticeKind::kCancelOffer)) return;  // an offer not sent is not made
     NoticeQueued notice = MakeNotice(order, NoticeKind::kCancelOffer);
     notice.reason = reason;
     for (NoticeLine& l : WaitingNoticeLines(order)) {
       if (customer_lines.count(l.line)) notice.lines.push_back(std::move(l));
     }
-    // Offers are remembered even when the notice is off: the status page shows the offer.
     x.Emit(std::move(notice));
     return;
   }
@@ -212,6 +212,8 @@ void Engine::QueueNotices(Execution& x) {
               // Several told changes in one command: the customer hears old -> newest.
               news[e.order].changed.try_emplace(e.line, e.previous->p90);
             }
+          } else if constexpr (std::is_same_v<T, AllocationReturned>) {
+            news[e.order].given.push_back(e.line);  // waits again (a line promised before is not "given")
           } else if constexpr (std::is_same_v<T, BackorderFilled>) {
             news[e.order].filled = true;
           } else if constexpr (std::is_same_v<T, LineShipped>) {
@@ -234,6 +236,13 @@ void Engine::QueueNotices(Execution& x) {
     if (!followed) continue;
     const auto queue = [&](NoticeQueued notice) {
       if (settings.On(notice.kind)) x.Emit(std::move(notice));
+    };
+    // A customer line (or one of a bundle's components) started waiting in this command.
+    const auto started_waiting = [&](LineId customer_line) {
+      return std::any_of(order->lines.begin(), order->lines.end(), [&](const OrderLine& line) {
+        return (line.id == customer_line || line.bundle_line == customer_line) &&
+               std::find(n.given.begin(), n.given.end(), line.id) != n.given.end();
+      });
     };
     if (!n.cancelled.empty()) {
       NoticeQueued notice = MakeNotice(*order, NoticeKind::kCancelled);
@@ -264,11 +273,7 @@ void Engine::QueueNotices(Execution& x) {
       // Lines of an existing order started waiting (stock lost, an unpaid allocation released).
       NoticeQueued notice = MakeNotice(*order, NoticeKind::kBackordered);
       for (NoticeLine& l : WaitingNoticeLines(*order)) {
-        const bool mine = std::any_of(order->lines.begin(), order->lines.end(), [&](const OrderLine& line) {
-          return (line.id == l.line || line.bundle_line == l.line) &&
-                 std::find(n.given.begin(), n.given.end(), line.id) != n.given.end();
-        });
-        if (mine) notice.lines.push_back(std::move(l));
+        if (started_waiting(l.line)) notice.lines.push_back(std::move(l));
       }
       if (!notice.lines.empty()) queue(std::move(notice));
     }
@@ -283,6 +288,7 @@ void Engine::QueueNotices(Execution& x) {
           if (c != n.changed.end() && c->second && (!before || *c->second > *before)) before = c->second;
         }
         if (!before || !l.promise || *before == l.promise->p90) continue;
+        if (started_waiting(l.line)) continue;  // told in the backordered notice
         l.previous_p90 = before;
         notice.lines.push_back(std::move(l));
       }
