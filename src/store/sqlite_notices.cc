@@ -13,6 +13,10 @@ namespace belofte::store {
 using namespace belofte::engine;
 
 const char* const kNoticesMigration = R"sql(
+-- The outbox is the events table: a notice is its notice_queued event, found through this index
+-- (its key grows with seq, so queueing a notice only appends). The delivery worker adopts new
+-- notices into `notifications`, the delivery state, off the hot path (store/sqlite_outbox.cc).
+CREATE INDEX events_notices ON events(seq) WHERE type = 'notice_queued';
 CREATE TABLE notifications (
   id              INTEGER PRIMARY KEY,  -- the seq of its notice_queued event (the content is its payload)
   order_id        INTEGER NOT NULL,
@@ -41,25 +45,13 @@ int64_t Id(uint64_t v) { return static_cast<int64_t>(v); }
 }  // namespace
 
 Status WriteNotices(Database& db, const std::vector<Event>& events, const ShopState& state) {
-  std::vector<const Event*> notices;
   std::vector<LineId> slipped;
   bool settings = false;
   for (const Event& e : events) {
-    if (std::holds_alternative<NoticeQueued>(e.body)) {
-      notices.push_back(&e);
-    } else if (std::holds_alternative<NoticeSettingsChanged>(e.body)) {
+    if (std::holds_alternative<NoticeSettingsChanged>(e.body)) {
       settings = true;
     } else if (const auto* p = std::get_if<LinePromised>(&e.body); p && p->notify) {
       slipped.push_back(p->line);
-    }
-  }
-  if (!notices.empty()) {
-    auto st = db.MustPrepare(
-        "INSERT INTO notifications(id, order_id, kind, recipient, language, created_at) VALUES (?1,?2,?3,?4,?5,?6)");
-    for (const Event* e : notices) {
-      const auto& n = std::get<NoticeQueued>(e->body);
-      st.Bind(1, Id(e->seq)).Bind(2, Id(n.order)).Bind(3, ToString(n.kind)).Bind(4, n.to).Bind(5, n.language);
-      BELOFTE_RETURN_IF_ERROR(st.Bind(6, e->at.ToString()).Run());
     }
   }
   if (!slipped.empty()) {
@@ -114,9 +106,10 @@ Status ReadNotices(Database& db, ShopState* state) {
   }
   // Every order that was told something is followed (order_confirmed ones too).
   auto told = db.MustPrepare(
-      "SELECT n.order_id, n.kind, n.created_at, e.payload FROM orders o "
-      "JOIN notifications n ON n.order_id = o.id JOIN events e ON e.seq = n.id "
-      "WHERE o.status IN ('open', 'backordered', 'ready', 'partially_shipped') ORDER BY n.id");
+      "SELECT e.order_id, json_extract(e.payload, '$.kind'), e.at, e.payload FROM orders o "
+      "JOIN events e ON e.order_id = o.id "
+      "WHERE o.status IN ('open', 'backordered', 'ready', 'partially_shipped') AND e.type = 'notice_queued' "
+      "ORDER BY e.seq");
   while (told.Step()) {
     const OrderId order = static_cast<OrderId>(told.Int(0));
     if (!state->orders.count(order)) continue;
@@ -166,9 +159,13 @@ Result<std::vector<app::OrderEvent>> ReadOrderEvents(Database& db, OrderId order
 
 Result<std::vector<app::NotificationRecord>> ReadNotifications(Database& db, OrderId order, uint64_t after,
                                                               size_t limit) {
-  auto st = db.Prepare(
-      "SELECT id, order_id, kind, recipient, language, status, attempts, created_at, sent_at, last_error "
-      "FROM notifications WHERE (?1 = 0 OR order_id = ?1) AND id > ?2 ORDER BY id LIMIT ?3");
+  // Notices the worker has not adopted yet (or no worker runs) are queued.
+  const std::string columns =
+      "SELECT e.seq, e.order_id, json_extract(e.payload, '$.kind'), json_extract(e.payload, '$.to'), "
+      "json_extract(e.payload, '$.language'), coalesce(n.status, 'queued'), coalesce(n.attempts, 0), e.at, "
+      "n.sent_at, n.last_error FROM events e LEFT JOIN notifications n ON n.id = e.seq "
+      "WHERE e.type = 'notice_queued' AND e.seq > ?2 ";
+  auto st = db.Prepare(columns + (order ? "AND e.order_id = ?1 " : "AND ?1 = 0 ") + "ORDER BY e.seq LIMIT ?3");
   if (!st.ok()) return st.take_error();
   st->Bind(1, Id(order)).Bind(2, Id(after)).Bind(3, static_cast<int64_t>(limit));
   std::vector<app::NotificationRecord> out;

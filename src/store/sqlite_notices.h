@@ -1,11 +1,13 @@
-// sqlite_notices.h — the customer-notice tables of the SQLite store: the outbox
-// (`notifications`, one row per notice_queued event, its content the event's payload), the
-// shop's notice settings, and the index that finds an order by its status token.
+// sqlite_notices.h — the customer-notice tables of the SQLite store. The outbox is the events
+// table: a notice is its `notice_queued` event, committed in the same transaction as the change
+// that caused it and found through the partial index `events_notices`; `notifications` holds
+// each notice's delivery state, created by the delivery worker when it adopts new notices (off
+// the shop's hot path). Also the shop's notice settings, promise slips, and the index that finds
+// an order by its status token.
 //
-// Internal to store/: SqliteStore::WriteBatch calls WriteNotices inside its transaction, so a
-// notice is queued atomically with the change that caused it; SqliteStore::Load calls ReadNotices
-// after ReadPromises. What the engine keeps per followed order (engine::OrderNotices) is not
-// stored twice: it is rebuilt from line_promises, notifications and events on load.
+// Internal to store/: SqliteStore::WriteBatch calls WriteNotices inside its transaction;
+// SqliteStore::Load calls ReadNotices after ReadPromises. What the engine keeps per followed order
+// (engine::OrderNotices) is not stored twice: it is rebuilt from line_promises and events on load.
 // Delivery (claiming rows, marking them sent) is the notify adapter's (store/sqlite_outbox.h).
 // Thread safety: as the Database passed in.
 #pragma once

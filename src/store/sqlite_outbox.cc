@@ -4,6 +4,13 @@
 
 namespace belofte::store {
 
+const char* const kAdoptNoticesSql = R"sql(
+    INSERT INTO notifications(id, order_id, kind, recipient, language, created_at)
+    SELECT seq, order_id, json_extract(payload, '$.kind'), json_extract(payload, '$.to'),
+           json_extract(payload, '$.language'), at
+    FROM events WHERE type = 'notice_queued' AND seq > (SELECT coalesce(max(id), 0) FROM notifications)
+    ORDER BY seq)sql";
+
 namespace {
 
 constexpr const char* kStatusColumns =
@@ -43,6 +50,13 @@ Result<std::vector<notify::DueNotice>> SqliteOutbox::ClaimDue(int64_t now_us, in
   std::lock_guard lock(mu_);
   // IMMEDIATE: take the write lock first, so the claim never fails half-way on an upgrade.
   BELOFTE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  // Adopt the notices committed since the last round: their delivery state starts here, so the
+  // shop's commit only appends the event (index events_notices).
+  auto adopted = db_->Exec(kAdoptNoticesSql);
+  if (!adopted.ok()) {
+    (void)db_->Exec("ROLLBACK");
+    return adopted.take_error();
+  }
   auto st = db_->Prepare(R"sql(
     UPDATE notifications SET status = 'sending', attempts = attempts + 1
     WHERE id IN (SELECT id FROM notifications

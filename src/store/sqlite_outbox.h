@@ -18,6 +18,10 @@
 
 namespace belofte::store {
 
+// Gives the notices committed since the last adoption (notice_queued events above the highest
+// notifications id) their delivery row, status `queued`. ClaimDue runs it first.
+extern const char* const kAdoptNoticesSql;
+
 class SqliteOutbox final : public notify::Outbox {
  public:
   static constexpr int kBusyTimeoutMs = 5'000;

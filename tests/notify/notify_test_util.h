@@ -21,30 +21,12 @@
 #include <vector>
 
 #include "store/sqlite.h"
+#include "store/sqlite_outbox.h"
+#include "store/sqlite_store.h"
 #include "support/temp_dir.h"
 
 namespace belofte::testing {
 
-// The tables of migration 6 (and the events table before it).
-inline constexpr const char* kNoticeSchema = R"sql(
-CREATE TABLE events (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, type TEXT NOT NULL, order_id INTEGER, sku TEXT,
-                     payload TEXT NOT NULL) STRICT;
-CREATE TABLE notifications (
-  id              INTEGER PRIMARY KEY,
-  order_id        INTEGER NOT NULL,
-  kind            TEXT NOT NULL,
-  recipient       TEXT NOT NULL,
-  language        TEXT NOT NULL,
-  created_at      TEXT NOT NULL,
-  status          TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','sending','sent','failed','dead')),
-  attempts        INTEGER NOT NULL DEFAULT 0,
-  next_attempt_us INTEGER NOT NULL DEFAULT 0,
-  sent_at         TEXT,
-  last_error      TEXT
-) STRICT;
-CREATE INDEX notifications_due ON notifications(next_attempt_us) WHERE status IN ('queued','sending','failed');
-CREATE INDEX notifications_by_order ON notifications(order_id, id);
-)sql";
 
 // A notice_queued payload as the engine writes it: one backordered line by default.
 inline nlohmann::json SamplePayload(const std::string& kind = "backordered", const std::string& language = "nl") {
@@ -78,21 +60,20 @@ struct NoticeRow {
   std::string last_error;
 };
 
-// The shop's SQLite file with the outbox tables; queues notices the way the engine does.
+// A shop's SQLite file (the store's own migrations); queues notices the way the store does.
 class NoticeDb {
  public:
   explicit NoticeDb(std::string path) : path_(std::move(path)) {
+    EXPECT_TRUE(store::SqliteStore::Open(path_).ok());  // creates and migrates the file
     auto db = store::Database::Open(path_);
     EXPECT_TRUE(db.ok());
     db_ = std::move(db.value());
-    EXPECT_TRUE(db_->Exec(kNoticeSchema).ok());
   }
   const std::string& path() const { return path_; }
   store::Database& db() { return *db_; }
 
-  // One notice_queued event and its notifications row, in one transaction; returns the id.
+  // One notice_queued event (the outbox entry; the worker adopts it); returns its id.
   int64_t Queue(const nlohmann::json& payload) {
-    EXPECT_TRUE(db_->Exec("BEGIN").ok());
     auto ev = db_->Prepare(
         "INSERT INTO events(at, type, order_id, sku, payload) VALUES ('2026-03-01T09:30:00Z', 'notice_queued', ?, "
         "NULL, ?) RETURNING seq");
@@ -101,17 +82,6 @@ class NoticeDb {
     EXPECT_TRUE(ev->Step());
     const int64_t id = ev->Int(0);
     ev->Reset();
-    auto n = db_->Prepare(
-        "INSERT INTO notifications(id, order_id, kind, recipient, language, created_at) VALUES (?,?,?,?,?,"
-        "'2026-03-01T09:30:00Z')");
-    EXPECT_TRUE(n.ok());
-    n->Bind(1, id)
-        .Bind(2, payload.value("order_id", int64_t{0}))
-        .Bind(3, payload.value("kind", std::string()))
-        .Bind(4, payload.value("to", std::string()))
-        .Bind(5, payload.value("language", std::string()));
-    EXPECT_TRUE(n->Run().ok());
-    EXPECT_TRUE(db_->Exec("COMMIT").ok());
     return id;
   }
 
@@ -121,13 +91,17 @@ class NoticeDb {
         "WHERE id = ?");
     EXPECT_TRUE(st.ok());
     st->Bind(1, id);
-    NoticeRow row;
+    NoticeRow row{"queued", 0, 0, "", ""};  // not adopted by a worker yet
     if (st->Step()) row = {st->Text(0), static_cast<int>(st->Int(1)), st->Int(2), st->Text(3), st->Text(4)};
     st->Reset();
     return row;
   }
 
-  void Exec(const std::string& sql) { EXPECT_TRUE(db_->Exec(sql).ok()) << sql; }
+  // Runs `sql` after giving queued notices their delivery rows (as a worker's claim would).
+  void Exec(const std::string& sql) {
+    EXPECT_TRUE(db_->Exec(store::kAdoptNoticesSql).ok());
+    EXPECT_TRUE(db_->Exec(sql).ok()) << sql;
+  }
 
  private:
   std::string path_;
