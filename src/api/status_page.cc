@@ -36,7 +36,7 @@ constexpr size_t kMaxNotices = 200;
 
 // The page's own policy: nothing from elsewhere, no inline script or style, no framing.
 constexpr char kContentSecurityPolicy[] =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const char* EmbeddedFile(std::string_view name) {
