@@ -20,10 +20,18 @@ for p in "${packages[@]}"; do
 done
 # The browser tests drive Chromium with npm's playwright-core: any node >= 18 with npm will do.
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
-echo "install-deps: installing ${missing[*]}" >&2
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# The browser tests' node modules (playwright-core only, pinned in tests/browser/package-lock.json;
+# it drives Debian's chromium, so no browser is downloaded: never `npx playwright install`).
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ ! -d "$root/tests/browser/node_modules/playwright-core" ]; then
+  echo "install-deps: npm ci --prefix tests/browser" >&2
+  npm ci --prefix "$root/tests/browser" --no-audit --no-fund --ignore-scripts
+fi

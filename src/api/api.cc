@@ -68,6 +68,13 @@ const std::vector<RouteInfo> kRoutes = {
     {"POST", "/api/v1/purchase-orders/:id/expected-date", "movePurchaseOrderDate", "stock:write"},
     {"POST", "/api/v1/purchase-orders/:id/receipts", "receivePurchaseOrder", "stock:write"},
     {"POST", "/api/v1/purchase-orders/:id/cancel", "cancelPurchaseOrder", "stock:write"},
+    // The customer's status page (status_page.h): public, the token in the path is the key.
+    {"GET", "/status/assets/status.js", "getStatusScript", nullptr},
+    {"GET", "/status/assets/status.css", "getStatusStyle", nullptr},
+    {"GET", "/status/:token", "getOrderStatus", nullptr},
+    {"POST", "/status/:token/cancel", "statusCancel", nullptr},
+    {"POST", "/status/:token/ship-available", "statusShipAvailable", nullptr},
+    {"POST", "/status/:token/keep-waiting", "statusKeepWaiting", nullptr},
 };
 
 int FromHex(char c) {
@@ -176,8 +183,10 @@ struct Api::Call {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::string route_name = route ? route->pattern : "unmatched";
     api->metrics_.ObserveRequest(route_name, request.method, response.status, seconds);
+    // Status-page tokens are keys: the log names the route, never the token.
+    const std::string logged = path.rfind("/status/", 0) == 0 ? (route ? route->pattern : "/status/...") : path;
     if (api->options_.access_log) spdlog::info(R"({{"event":"request","method":"{}","path":"{}","route":"{}","status":{},"ms":{:.3f},"bytes":{},"principal":"{}"}})",
-                 request.method, json(path).get<std::string>().substr(0, 200), route_name, response.status,
+                 request.method, json(logged).get<std::string>().substr(0, 200), route_name, response.status,
                  seconds * 1000, response.body.size(), principal);
     response.headers.emplace_back("Cache-Control", "no-store");
     respond(std::move(response));
@@ -205,7 +214,7 @@ struct Api::Call {
 Api::Api(app::ShopWriter& writer, app::ShopHistory& history, Authenticator& auth, Metrics& metrics,
          std::function<Instant()> now, Options options)
     : writer_(writer), history_(history), auth_(auth), metrics_(metrics), now_(std::move(now)),
-      options_(std::move(options)) {}
+      options_(std::move(options)), status_page_(writer, history, now_) {}
 
 const std::vector<RouteInfo>& Api::Routes() { return kRoutes; }
 
@@ -746,6 +755,7 @@ void Api::Dispatch(const CallPtr& call) {
   }
   if (DispatchPurchasing(call, op, ctx)) return;
   if (DispatchNotices(call, op, ctx)) return;
+  if (DispatchStatus(call, op)) return;
   call->Answer(Problem(Error::Internal("no handler for " + op)));
 }
 
@@ -1088,6 +1098,19 @@ bool Api::DispatchNotices(const CallPtr& call, const std::string& op, const Pars
     return true;
   }
   return false;
+bool Api::DispatchStatus(const CallPtr& call, const std::string& op) {
+  StatusPage::Request r;
+  r.op = op;
+  r.token = call->params["token"];
+  r.body = call->request.body;
+  r.content_type = call->request.content_type;
+  r.accept = call->request.accept;
+  r.lang = call->Query("lang");
+  r.done = call->Query("done");
+  return status_page_.Handle(r, [call](StatusPage::Response response) {
+    call->Answer(HttpResponse{response.status, std::move(response.content_type), std::move(response.body),
+                              std::move(response.headers)});
+  });
 }
 
 }  // namespace belofte::api

@@ -21,6 +21,7 @@
 #include "api/auth.h"
 #include "api/codec.h"
 #include "api/metrics.h"
+#include "api/status_page.h"
 #include "app/shop_history.h"
 #include "app/shop_writer.h"
 
@@ -33,6 +34,7 @@ struct HttpRequest {
   std::string authorization;    // header values, empty when absent
   std::string idempotency_key;
   std::string accept;
+  std::string content_type;
 };
 
 struct HttpResponse {
@@ -81,6 +83,8 @@ class Api {
   bool DispatchPurchasing(const CallPtr& call, const std::string& op, const ParseContext& ctx);
   // Customer notices: the outbox, an order's timeline, notice settings, timers, ship policy.
   bool DispatchNotices(const CallPtr& call, const std::string& op, const ParseContext& ctx);
+  // The customer's status page and its actions (status_page.h); false when `op` is not one of them.
+  bool DispatchStatus(const CallPtr& call, const std::string& op);
   // An order as JSON from memory (live) or history (closed); nullopt when unknown.
   std::optional<json> OrderView(OrderId id, const engine::Engine* engine);
 
@@ -92,6 +96,7 @@ class Api {
   Options options_;
   std::atomic<bool> draining_{false};
   std::atomic<int> in_flight_{0};
+  StatusPage status_page_;
 
   std::mutex skus_mu_;
   std::vector<std::string> sorted_skus_;  // GUARDED_BY(skus_mu_): for product list paging

@@ -45,6 +45,7 @@ Status HttpServer::Start() {
     r.authorization = Header(req, restinio::http_field::authorization);
     r.idempotency_key = req->header().get_field_or("Idempotency-Key", "");
     r.accept = Header(req, restinio::http_field::accept);
+    r.content_type = Header(req, restinio::http_field::content_type);
     api->Handle(std::move(r), [req](HttpResponse resp) {
       auto builder = req->create_response(restinio::http_status_line_t{
           restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, ReasonPhrase(resp.status)});

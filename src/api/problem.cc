@@ -34,6 +34,7 @@ const char* ReasonPhrase(int status) {
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
     case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
     case 503: return "Service Unavailable";
     default: return "Internal Server Error";
@@ -43,6 +44,7 @@ const char* ReasonPhrase(int status) {
 int StatusOf(const Error& e) {
   if (e.code == "method_not_allowed") return 405;
   if (e.code == "shutting_down") return 503;
+  if (e.code == "unsupported_media_type") return 415;
   return HttpStatus(e.kind);
 }
 

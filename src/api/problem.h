@@ -15,7 +15,7 @@ namespace belofte::api {
 int HttpStatus(ErrorKind kind);
 // The reason phrase of an HTTP status ("Not Found").
 const char* ReasonPhrase(int status);
-// The HTTP status of an error answer (its kind's, or 405/503 for those transport codes).
+// The HTTP status of an error answer (its kind's, or 405/415/503 for those transport codes).
 int StatusOf(const Error& error);
 std::string ProblemJson(const Error& error);
 

@@ -112,6 +112,25 @@ TEST_F(BundlesTest, ShipAndCancelActOnWholeBundleUnits) {
   EXPECT_EQ(engine_.state().skus.at("BEANS").free(), Quantity(2));
 }
 
+// The customer's cancel (waiting_only) takes whole waiting bundle units and keeps every ready one,
+// even when a component has more allocated than the ready bundle units need.
+TEST_F(BundlesTest, ACustomerCancelTakesOnlyWaitingBundleUnits) {
+  Ok(Receive("MUG", 3));
+  Ok(Receive("BEANS", 2));
+  Outcome placed = Ok(MakeOrderCmd("web", "1", {{"GIFT", 3}}));  // MUG 3 allocated; BEANS 2 of 6: one unit ready
+  const BundleLine bundle = OrderOf(placed).bundles[0];
+  ASSERT_EQ(BundleSplit(OrderOf(placed), bundle).allocated, Quantity(1));
+  CancelOrder cancel{placed.order, {}, "customer", Instant()};
+  cancel.waiting_only = true;
+  Ok(cancel);
+  LineSplit split = BundleSplit(OrderOf(placed), OrderOf(placed).bundles[0]);
+  EXPECT_EQ(split, (LineSplit{Quantity(1), kNoUnits, kNoUnits, Quantity(2)}));
+  EXPECT_EQ(engine_.state().skus.at("MUG").free(), Quantity(2));  // the cancelled units' mugs are free again
+  size_t before = events_.size();
+  Ok(cancel);  // nothing waits any more: no change, no event
+  EXPECT_EQ(events_.size(), before);
+}
+
 TEST_F(BundlesTest, ReplayRebuildsTheSameState) {
   Ok(Receive("MUG", 1));
   Ok(MakeOrderCmd("web", "1", {{"GIFT", 3}}));

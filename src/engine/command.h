@@ -64,6 +64,11 @@ struct CancelOrder {
   std::vector<LineQuantity> lines;  // empty: everything not yet shipped
   std::string reason;
   Instant at;
+  // The customer's self-service cancel (status page): each line's quantity is capped at what
+  // still waits (a bundle line: its waiting bundle units), decided when the command applies, so
+  // stock that arrived meanwhile is never cancelled; empty `lines`: every waiting unit. Nothing
+  // waiting is no change (no event), not an error.
+  bool waiting_only = false;
 };
 
 struct ShipOrder {

@@ -553,7 +553,7 @@ Result<Outcome> Engine::Do(const CancelOrder& c, Execution& x) {
   }
   // Sum the request per line, validating each entry.
   std::map<LineId, Quantity> request;
-  if (c.lines.empty()) {
+  if (c.lines.empty() && !c.waiting_only) {
     for (const auto& line : order->lines) {
       if (line.remaining().positive()) request[line.id] = line.remaining();
     }
@@ -561,19 +561,30 @@ Result<Outcome> Engine::Do(const CancelOrder& c, Execution& x) {
       return Error::Conflict("nothing_to_cancel", "Everything in the order has shipped or was cancelled already.");
     }
   } else {
-    auto summed = SumRequest(*order, c.lines, "cancel");
-    if (!summed.ok()) return summed.take_error();
-    std::map<LineId, Quantity> asked = std::move(summed.value());
-    for (const auto& [line_id, qty] : asked) {
+    std::map<LineId, Quantity> asked;
+    if (c.lines.empty()) {  // waiting_only: every customer line, capped below
+      for (const auto& line : order->lines) {
+        if (!line.is_component()) asked[line.id] = line.quantity;
+      }
+      for (const auto& bundle : order->bundles) asked[bundle.id] = bundle.quantity;
+    } else {
+      auto summed = SumRequest(*order, c.lines, "cancel");
+      if (!summed.ok()) return summed.take_error();
+      asked = std::move(summed.value());
+    }
+    for (auto [line_id, qty] : asked) {
       const OrderLine* line = state_.FindLine(line_id).second;
       const BundleLine* bundle = line ? nullptr : order->FindBundle(line_id);
       Quantity remaining;
       if (line) {
         remaining = line->remaining();
+        if (c.waiting_only) qty = Min(qty, line->backordered);
       } else {
         LineSplit split = BundleSplit(*order, *bundle);
         remaining = bundle->quantity - split.shipped - split.cancelled;
+        if (c.waiting_only) qty = Min(qty, split.backordered);
       }
+      if (!qty.positive()) continue;
       if (qty > remaining) {
         return Error::Conflict("exceeds_remaining", "More units to cancel than are left to ship.", "lines")
             .With("line_id", std::to_string(line_id))
@@ -587,6 +598,11 @@ Result<Outcome> Engine::Do(const CancelOrder& c, Execution& x) {
       for (const auto& component : order->lines) {
         if (component.bundle_line == line_id) request[component.id] += Min(qty * component.per_bundle, component.remaining());
       }
+    }
+    if (request.empty()) {  // waiting_only and nothing waits any more
+      Outcome out;
+      out.order = c.order;
+      return out;
     }
   }
   std::set<std::pair<std::string, LocationIndex>> released;

@@ -58,6 +58,31 @@ TEST_F(EngineTest, ARejectedOrderChangesNothing) {
   EXPECT_TRUE(engine_.state().channels.empty());
 }
 
+// waiting_only (the status page's cancel) caps each named line at what waits: units that became
+// allocated meanwhile stay, and a line with nothing waiting is no change rather than an error.
+TEST_F(EngineTest, AWaitingOnlyCancelKeepsAllocatedUnits) {
+  Ok(MakeProductCmd("A", BackorderPolicyKind::kAllow));
+  Ok(MakeProductCmd("B", BackorderPolicyKind::kAllow));
+  Ok(Receive("A", 1));
+  Ok(Receive("B", 5));
+  OrderId o = Ok(MakeOrderCmd("web", "1", {{"A", 3}, {"B", 2}})).order;
+  const Order& order = *engine_.state().FindOrder(o);
+  const LineId a = order.lines[0].id, b = order.lines[1].id;
+  CancelOrder cancel{o, {LineQuantity{a, Quantity(3)}, LineQuantity{b, Quantity(2)}}, "customer", Instant()};
+  cancel.waiting_only = true;
+  Ok(cancel);
+  const Order& after = *engine_.state().FindOrder(o);
+  EXPECT_EQ(after.lines[0].cancelled, Quantity(2));
+  EXPECT_EQ(after.lines[0].allocated(), Quantity(1));
+  EXPECT_EQ(after.lines[1].cancelled, kNoUnits);
+  EXPECT_EQ(after.lines[1].allocated(), Quantity(2));
+  size_t before = events_.size();
+  Ok(cancel);
+  EXPECT_EQ(events_.size(), before);
+  cancel.lines = {LineQuantity{a, Quantity(4)}};  // still validated against the line
+  EXPECT_EQ(Rejected(cancel).code, "exceeds_ordered");
+}
+
 TEST_F(EngineTest, ReplayingTheEventsRebuildsTheSameState) {
   Ok(MakeProductCmd("A", BackorderPolicyKind::kAllow, 10));
   Ok(Receive("A", 2));

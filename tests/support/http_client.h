@@ -5,6 +5,7 @@
 #pragma once
 
 #include <curl/curl.h>
+#include <strings.h>
 
 #include <map>
 #include <string>
@@ -56,7 +57,9 @@ class HttpClient {
       curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     }
     struct curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Content-Type: application/json");
+    bool own_type = false;  // a Content-Type among extra_headers replaces the default
+    for (const auto& h : extra_headers) own_type = own_type || (h.size() >= 13 && strncasecmp(h.c_str(), "Content-Type:", 13) == 0);
+    if (!own_type) headers = curl_slist_append(headers, "Content-Type: application/json");
     headers = curl_slist_append(headers, "Expect:");
     if (!token_.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token_).c_str());
     for (const auto& h : extra_headers) headers = curl_slist_append(headers, h.c_str());
