@@ -1098,6 +1098,8 @@ bool Api::DispatchNotices(const CallPtr& call, const std::string& op, const Pars
     return true;
   }
   return false;
+}
+
 bool Api::DispatchStatus(const CallPtr& call, const std::string& op) {
   StatusPage::Request r;
   r.op = op;
