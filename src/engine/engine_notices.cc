@@ -155,8 +155,8 @@ void Engine::ActOnOverdue(Execution& x, const Order& order, const std::vector<Li
     for (NoticeLine& l : WaitingNoticeLines(order)) {
       if (customer_lines.count(l.line)) notice.lines.push_back(std::move(l));
     }
-    // Offers are remembered even when the notice is off: the status page shows the offer.
-    x.Emit(std::move(notice));
+    // A notice the shop switched off is not queued (the outbox would mail it).
+    if (state_.notice_settings.On(NoticeKind::kCancelOffer)) x.Emit(std::move(notice));
     return;
   }
   for (LineId id : customer_lines) {
@@ -174,7 +174,7 @@ void Engine::ActOnOverdue(Execution& x, const Order& order, const std::vector<Li
 
 void Engine::CheckCompensation(Execution& x, const Order& order) {
   const NoticeSettings& settings = state_.notice_settings;
-  if (settings.compensation_after_days <= 0) return;
+  if (settings.compensation_after_days <= 0 || !settings.On(NoticeKind::kCompensation)) return;
   auto n = state_.notices.find(order.id);
   if (n == state_.notices.end() || n->second.compensated || n->second.promised_by == Date()) return;
   // Late: the current promise, or today, passed the date first promised by the threshold.
