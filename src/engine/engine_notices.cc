@@ -159,13 +159,13 @@ void Engine::ActOnOverdue(Execution& x, const Order& order, const std::vector<Li
     if (state_.notice_settings.On(NoticeKind::kCancelOffer)) x.Emit(std::move(notice));
     return;
   }
+  std::set<std::pair<std::string, LocationIndex>> released;
   for (LineId id : customer_lines) {
     const Order& now = *state_.FindOrder(order.id);
     if (const BundleLine* bundle = now.FindBundle(id)) {
       // Whole bundle units: every component gives up its share of a waiting bundle unit, its
       // allocated units included when it waits for less; those go to the next in line.
       const Quantity waiting = BundleSplit(now, *bundle).backordered;
-      std::set<std::pair<std::string, LocationIndex>> released;
       for (const auto& c : now.lines) {
         if (c.bundle_line != id) continue;
         const Quantity units = Min(waiting * c.per_bundle, c.remaining());
@@ -174,11 +174,11 @@ void Engine::ActOnOverdue(Execution& x, const Order& order, const std::vector<Li
         }
         CancelLine(x, now, c, units, reason);
       }
-      for (const auto& [sku, location] : released) FillQueue(x, sku, location);
     } else if (const OrderLine* line = state_.FindLine(id).second) {
       CancelLine(x, now, *line, line->backordered, reason);
     }
   }
+  for (const auto& [sku, location] : released) FillQueue(x, sku, location);
 }
 
 void Engine::CheckCompensation(Execution& x, const Order& order) {
