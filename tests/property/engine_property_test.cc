@@ -136,7 +136,8 @@ RC_GTEST_PROP(EngineProperty, InvariantsHoldAfterEveryStepAndRejectionsChangeNot
       if (v.empty() || v.back() != f.line) v.push_back(f.line);
     }
     // Lines cancelled by the command (a policy timer's or a second slip's automatic cancellation
-    // passes the stock it frees on) left the queue: the fills are a prefix of what remained.
+    // passes the stock it frees on) left the queue unless they were filled first: the fills are a
+    // prefix of what remained.
     std::set<LineId> cancelled;
     for (size_t i = events_before; i < events.size(); ++i) {
       if (const auto* c = std::get_if<LineCancelled>(&events[i].body)) cancelled.insert(c->line);
@@ -144,7 +145,7 @@ RC_GTEST_PROP(EngineProperty, InvariantsHoldAfterEveryStepAndRejectionsChangeNot
     for (const auto& [sku, lines] : filled) {
       std::vector<LineId> q;
       for (LineId line : queues_before[sku]) {
-        if (!cancelled.count(line)) q.push_back(line);
+        if (!cancelled.count(line) || std::find(lines.begin(), lines.end(), line) != lines.end()) q.push_back(line);
       }
       // Lines that joined the queue during this command (returned allocations) may also be
       // filled; check the prefix property for commands that only add stock.
