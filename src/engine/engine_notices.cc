@@ -159,22 +159,31 @@ void Engine::ActOnOverdue(Execution& x, const Order& order, const std::vector<Li
     x.Emit(std::move(notice));
     return;
   }
+  std::set<std::pair<std::string, LocationIndex>> released;
   for (LineId id : customer_lines) {
     const Order& now = *state_.FindOrder(order.id);
     if (const BundleLine* bundle = now.FindBundle(id)) {
+      // Whole bundle units: every component gives up its share of a waiting bundle unit, its
+      // allocated units included when it waits for less; those go to the next in line.
       const Quantity waiting = BundleSplit(now, *bundle).backordered;
       for (const auto& c : now.lines) {
-        if (c.bundle_line == id) CancelLine(x, now, c, Min(waiting * c.per_bundle, c.backordered), reason);
+        if (c.bundle_line != id) continue;
+        const Quantity units = Min(waiting * c.per_bundle, c.remaining());
+        if (units > c.backordered) {
+          for (const auto& a : c.allocations) released.emplace(c.sku, a.location);
+        }
+        CancelLine(x, now, c, units, reason);
       }
     } else if (const OrderLine* line = state_.FindLine(id).second) {
       CancelLine(x, now, *line, line->backordered, reason);
     }
   }
+  for (const auto& [sku, location] : released) FillQueue(x, sku, location);
 }
 
 void Engine::CheckCompensation(Execution& x, const Order& order) {
   const NoticeSettings& settings = state_.notice_settings;
-  if (settings.compensation_after_days <= 0) return;
+  if (settings.compensation_after_days <= 0 || !settings.On(NoticeKind::kCompensation)) return;
   auto n = state_.notices.find(order.id);
   if (n == state_.notices.end() || n->second.compensated || n->second.promised_by == Date()) return;
   // Late: the current promise, or today, passed the date first promised by the threshold.
@@ -423,6 +432,18 @@ void Engine::ReleaseUnpaid(Execution& x) {
       const SkuState& sku = state_.skus.at(line.sku);
       if (line.allocations.empty() || sku.queue.empty()) continue;
       if (state_.FindOrder(sku.queue.begin()->order)->payment != Payment::kPaid) continue;
+      // The released units wait again, and must do so within policy and cap. Among plain lines
+      // the units only change hands (the SKU's waiting total stays); a bundle's waiting units
+      // would grow: not when a component line waits in the queue, nor for a component of a
+      // bundle that may not wait without limit (deny, or a cap).
+      if (std::any_of(sku.queue.begin(), sku.queue.end(),
+                      [&](const QueueKey& k) { return state_.FindLine(k.line).second->is_component(); })) {
+        continue;
+      }
+      if (line.is_component() && order.FindBundle(line.bundle_line) &&
+          state_.skus.at(order.FindBundle(line.bundle_line)->sku).product.backorder.Headroom(kNoUnits)) {
+        continue;
+      }
       const std::vector<Allocation> allocations = line.allocations;
       for (const auto& a : allocations) {
         x.Emit(AllocationReturned{id, line.id, line.sku, a.location, a.quantity});

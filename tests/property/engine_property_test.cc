@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "engine/engine.h"
@@ -134,8 +135,18 @@ RC_GTEST_PROP(EngineProperty, InvariantsHoldAfterEveryStepAndRejectionsChangeNot
       auto& v = filled[f.sku];
       if (v.empty() || v.back() != f.line) v.push_back(f.line);
     }
+    // Lines cancelled by the command (a policy timer's or a second slip's automatic cancellation
+    // passes the stock it frees on) left the queue unless they were filled first: the fills are a
+    // prefix of what remained.
+    std::set<LineId> cancelled;
+    for (size_t i = events_before; i < events.size(); ++i) {
+      if (const auto* c = std::get_if<LineCancelled>(&events[i].body)) cancelled.insert(c->line);
+    }
     for (const auto& [sku, lines] : filled) {
-      const auto& q = queues_before[sku];
+      std::vector<LineId> q;
+      for (LineId line : queues_before[sku]) {
+        if (!cancelled.count(line) || std::find(lines.begin(), lines.end(), line) != lines.end()) q.push_back(line);
+      }
       // Lines that joined the queue during this command (returned allocations) may also be
       // filled; check the prefix property for commands that only add stock.
       if (std::holds_alternative<ReceiveStock>(command) || std::holds_alternative<TransferStock>(command) ||
@@ -206,6 +217,101 @@ RC_GTEST_PROP(EngineProperty, OrdersNeverExceedWhatPolicyAllows, (std::vector<St
       RC_ASSERT(!result.error().message.empty());
     }
   }
+}
+
+// What the notices of one sequence have been so far, for the checks that span commands.
+struct NoticeHistory {
+  std::map<OrderId, Instant> last_news;  // the last notice to the order, else its first promise
+  std::map<OrderId, int> compensations;
+  std::set<LineId> offered;  // customer lines offered cancellation
+};
+
+bool IsWaitingKind(NoticeKind kind) {
+  return kind == NoticeKind::kBackordered || kind == NoticeKind::kPromiseChanged || kind == NoticeKind::kStillWaiting ||
+         kind == NoticeKind::kCancelOffer || kind == NoticeKind::kCompensation;
+}
+
+// The notices (NoticeQueued) of one command, events[first..], checked against the policy
+// (docs/notices.md, engine_notices.cc): `before` is the state before the command, `after` the
+// state after it. Empty: all hold.
+std::string NoticeViolations(const ShopState& before, const ShopState& after, const std::vector<Event>& events,
+                             size_t first, NoticeHistory& history) {
+  const NoticeSettings& settings = before.notice_settings;
+  const bool follow_all = settings.On(NoticeKind::kOrderConfirmed);
+  std::set<OrderId> first_promised;  // orders followed by this command (a line's first promise)
+  std::string out;
+  for (size_t i = first; i < events.size(); ++i) {
+    if (const auto* p = std::get_if<LinePromised>(&events[i].body); p && !p->previous) {
+      first_promised.insert(p->order);
+      history.last_news.try_emplace(p->order, events[i].at);
+    }
+  }
+  for (size_t i = first; i < events.size(); ++i) {
+    const auto* n = std::get_if<NoticeQueued>(&events[i].body);
+    if (!n) continue;
+    const std::string where = "notice " + std::string(ToString(n->kind)) + " (event " + std::to_string(events[i].seq) +
+                              ") for order " + std::to_string(n->order) + ": ";
+    if (!settings.On(n->kind)) out += where + "its kind is disabled\n";
+    if (!follow_all && !before.notices.count(n->order) && !first_promised.count(n->order)) {
+      out += where + "the order is not followed\n";
+    }
+    if (n->kind == NoticeKind::kCompensation && ++history.compensations[n->order] > 1) {
+      out += where + "a second compensation\n";
+    }
+    if (n->kind == NoticeKind::kStillWaiting) {
+      auto last = history.last_news.find(n->order);
+      if (settings.still_waiting_days <= 0) {
+        out += where + "still_waiting is off (0 days)\n";
+      } else if (last != history.last_news.end() && events[i].at < last->second.PlusDays(settings.still_waiting_days)) {
+        out += where + "at " + events[i].at.ToString() + ", less than " + std::to_string(settings.still_waiting_days) +
+               " days after the previous news (" + last->second.ToString() + ")\n";
+      }
+    }
+    history.last_news[n->order] = events[i].at;
+    if (n->lines.empty()) out += where + "no lines\n";
+    const Order* order = after.FindOrder(n->order);
+    if (!order) order = before.FindOrder(n->order);
+    if (!order) {
+      out += where + "an unknown order\n";
+      continue;
+    }
+    for (const NoticeLine& l : n->lines) {
+      const std::string line = where + "line " + std::to_string(l.line) + ": ";
+      const bool bundle = order->FindBundle(l.line) != nullptr;
+      const bool plain = std::any_of(order->lines.begin(), order->lines.end(),
+                                     [&](const OrderLine& x) { return x.id == l.line && !x.is_component(); });
+      if (!bundle && !plain) out += line + "not a customer line of the order\n";
+      if (!l.quantity.positive()) out += line + "no units\n";
+      if (IsWaitingKind(n->kind) && !l.promise) out += line + "waits without a promise\n";
+      if (n->kind == NoticeKind::kPromiseChanged && (!l.previous_p90 || !l.promise || *l.previous_p90 == l.promise->p90)) {
+        out += line + "a promise_changed without a changed P90\n";
+      }
+      if (n->kind == NoticeKind::kCancelOffer && !history.offered.insert(l.line).second) {
+        out += line + "offered cancellation twice\n";
+      }
+    }
+  }
+  return out;
+}
+
+RC_GTEST_PROP(EngineProperty, NoticesFollowTheShopsPolicy, (std::vector<Step> steps)) {
+  Engine engine;
+  std::vector<Event> events;
+  for (const auto& c : Opening()) RC_ASSERT(engine.Execute(c, &events).ok());
+  int64_t clock = 0;
+  NoticeHistory history;
+  size_t notices = 0;
+  for (const Step& step : steps) {
+    Command command = Interpret(step, engine, clock);
+    const ShopState before = engine.state();
+    const size_t first = events.size();
+    (void)engine.Execute(command, &events);
+    if (std::string v = NoticeViolations(before, engine.state(), events, first, history); !v.empty()) {
+      RC_FAIL(v);
+    }
+    for (size_t i = first; i < events.size(); ++i) notices += std::holds_alternative<NoticeQueued>(events[i].body);
+  }
+  RC_TAG(notices > 0 ? "notices" : "no notices");
 }
 
 }  // namespace

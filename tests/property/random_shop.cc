@@ -1,6 +1,7 @@
 #include "property/random_shop.h"
 
 #include <algorithm>
+#include <array>
 
 namespace belofte::testing {
 
@@ -70,6 +71,36 @@ std::vector<const Order*> LiveOrders(const Engine& engine) {
   for (const auto& [id, o] : engine.state().orders) out.push_back(&o);
   std::sort(out.begin(), out.end(), [](const Order* x, const Order* y) { return x->id < y->id; });
   return out;
+}
+
+// Notice settings, the policy timers and the customer's choices (kinds 114 and up). The timers
+// let days pass (up to 9 days and a few hours), so still_waiting, max_wait, compensation and unpaid
+// release all come due within a sequence.
+Command InterpretNotices(const Step& s, const Order& order, int64_t& clock) {
+  const int kind = s.kind;
+  if (kind < 117) {
+    NoticeSettings n;
+    n.enabled = static_cast<uint32_t>(s.a * 7 + s.b) & 0x1FF;
+    if (s.c % 3) n.enabled = 0x1FF & ~1u;  // mostly the defaults, order_confirmed off
+    if (s.c % 5 == 1) n.enabled |= 1u;     // now and then every order is followed
+    n.still_waiting_days = std::array{0, 1, 3, 7, 14}[static_cast<size_t>(s.b) % 5];
+    n.max_wait_action = static_cast<OverdueAction>(s.c % 3);
+    n.second_slip_action = static_cast<OverdueAction>(s.d % 3);
+    n.unpaid_release_hours = std::array{0, 0, 24, 48}[static_cast<size_t>(s.d) % 4];
+    n.compensation_after_days = s.a % 3 == 0 ? 0 : 1 + s.a % 10;
+    if (n.compensation_after_days > 0 || s.b % 2) {
+      if (s.a % 4 != 1) n.voucher_code = "SORRY" + std::to_string(s.a % 20);
+      n.compensation_percent = s.a % 4 == 2 ? 0 : 5 + s.b % 20;
+    }
+    return SetNoticeSettings{n, At(clock)};
+  }
+  if (kind < 121) {
+    clock += int64_t{s.a % 10} * 86'400 + int64_t{s.b % 24} * 3'600;
+    return RunTimers{At(clock)};
+  }
+  if (kind < 123) return AcceptWait{order.id, At(clock)};
+  return SetShipPolicy{order.id, s.a % 2 ? ShipPolicy::kShipComplete : ShipPolicy::kShipAvailable,
+                       s.b % 2 ? "customer" : "shop", At(clock)};
 }
 
 }  // namespace
@@ -152,6 +183,7 @@ Command Interpret(const Step& s, const Engine& engine, int64_t& clock) {
     if (s.c % 5 == 0) return UpsertProduct{MakeBundle(s.c % 2 ? "K" : "L", s.b), now};
     return UpsertProduct{MakeProduct(sku, s.b), now};
   }
+  if (kind >= 114) return InterpretNotices(s, *order, clock);
   // Purchasing: orders to two suppliers, sent, confirmed or moved, received (in part, in full or
   // beyond), cancelled.
   const auto& pos = engine.state().purchase_orders;

@@ -244,11 +244,53 @@ struct ExpectPromiseEvents {
   std::vector<std::pair<LineRef, std::string>> entries;  // line -> given|changed|revised
 };
 
+// `notices key=value ...`: the shop's notice settings, starting from the current ones (fields not
+// named keep their values).
+struct NoticesStep {
+  std::optional<uint32_t> enabled;  // bit per engine::NoticeKind
+  std::optional<int32_t> still_waiting_days, unpaid_release_hours, compensation_after_days, percent;
+  std::optional<engine::OverdueAction> max_wait_action, second_slip_action;
+  std::optional<std::string> voucher;
+};
+
+struct TimersStep {};
+
+struct ShipPolicyStep {
+  std::string order;
+  ShipPolicy policy = ShipPolicy::kShipAvailable;
+  std::string by = "shop";
+};
+
+struct KeepWaitingStep {
+  std::string order;
+};
+
+// `expect notice <order> <kind> ...`: the most recent command queued a notice of that kind for
+// the order, with these lines (exactly, when any are named) and fields.
+struct ExpectNotice {
+  std::string order;
+  engine::NoticeKind kind = engine::NoticeKind::kBackordered;
+  std::vector<LineQty> lines;
+  std::optional<Date> p50, p90, previous;
+  std::optional<PromiseBasis> basis;
+  std::optional<std::string> reason, voucher;
+  std::optional<bool> partial;
+  std::optional<int64_t> percent;
+};
+
+// `expect notices none` (the most recent command queued none) or `expect notices <order>
+// <kind>,...|none` (every notice queued for the order so far, in order).
+struct ExpectNotices {
+  std::optional<std::string> order;  // nullopt: `expect notices none`
+  std::vector<engine::NoticeKind> kinds;
+};
+
 using Action = std::variant<SetClock, PlainCommand, OrderStep, PaymentStep, CancelStep, ShipStep, PriorityStep,
                             PoCreateStep, PoCommandStep, ExpectLine, ExpectOrder, ExpectQueue, ExpectStock,
                             ExpectLineReport, ExpectReady, ExpectShortage, ExpectSame, ExpectEvents, ExpectPo,
                             ExpectIncoming, ExpectOver, ExpectMovements, ExpectDeliveries, ExpectDelivery, ExpectPreferred,
-                            ExpectTerms, ExpectPromise, ExpectPromiseEvents>;
+                            ExpectTerms, ExpectPromise, ExpectPromiseEvents, NoticesStep, TimersStep, ShipPolicyStep,
+                            KeepWaitingStep, ExpectNotice, ExpectNotices>;
 
 struct Step {
   int line = 0;
@@ -847,6 +889,93 @@ Result<Action> ParseSettings(Args args) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Notice command parsers
+
+// A comma-separated list of notice kinds (`none`: the empty list).
+Result<std::vector<engine::NoticeKind>> ParseNoticeKinds(std::string_view text, std::string_view what) {
+  std::vector<engine::NoticeKind> kinds;
+  if (text == "none") return kinds;
+  while (!text.empty()) {
+    size_t comma = text.find(',');
+    std::string_view item = text.substr(0, comma);
+    auto kind = engine::ParseNoticeKind(item);
+    if (!kind) {
+      return ParseError("unknown notice kind '" + std::string(item) + "' in " + std::string(what) +
+                        " (order_confirmed, backordered, promise_changed, ready, shipped, still_waiting, "
+                        "cancel_offer, cancelled, compensation)");
+    }
+    kinds.push_back(*kind);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  if (kinds.empty()) return ParseError(std::string(what) + " needs at least one notice kind (or none)");
+  return kinds;
+}
+
+// `notices [enabled=<kind>,...|all|none] [still_waiting_days=N] [max_wait_action=none|offer|cancel]
+// [second_slip_action=...] [unpaid_release_hours=N] [compensation_after_days=N] [voucher=CODE]
+// [percent=N]`.
+Result<Action> ParseNotices(Args args) {
+  const char* usage =
+      "notices [enabled=<kind>,...|all|none] [still_waiting_days=N] [max_wait_action=none|offer|cancel] "
+      "[second_slip_action=none|offer|cancel] [unpaid_release_hours=N] [compensation_after_days=N] "
+      "[voucher=CODE] [percent=N]";
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(0, 0, usage));
+  NoticesStep step;
+  if (auto enabled = args.Take("enabled")) {
+    uint32_t bits = 0;
+    if (*enabled == "all") {
+      bits = (1u << engine::kNoticeKinds) - 1;
+    } else {
+      SCENARIO_ASSIGN(kinds, ParseNoticeKinds(*enabled, "enabled="));
+      for (auto kind : kinds) bits |= 1u << static_cast<int>(kind);
+    }
+    step.enabled = bits;
+  }
+  for (auto [key, field] : {std::pair{"still_waiting_days", &step.still_waiting_days},
+                            std::pair{"unpaid_release_hours", &step.unpaid_release_hours},
+                            std::pair{"compensation_after_days", &step.compensation_after_days},
+                            std::pair{"percent", &step.percent}}) {
+    if (auto text = args.Take(key)) {
+      SCENARIO_ASSIGN(n, ParseDays(*text, key));
+      *field = n;
+    }
+  }
+  for (auto [key, field] : {std::pair{"max_wait_action", &step.max_wait_action},
+                            std::pair{"second_slip_action", &step.second_slip_action}}) {
+    if (auto text = args.Take(key)) {
+      auto action = engine::ParseOverdueAction(*text);
+      if (!action) return ParseError(std::string(key) + "= is none, offer or cancel, got '" + *text + "'");
+      *field = *action;
+    }
+  }
+  step.voucher = args.Take("voucher");
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  if (args.options().empty()) return ParseError(std::string("usage: ") + usage);
+  return Action(std::move(step));
+}
+
+Result<Action> ParseShipPolicyStep(Args args) {
+  const char* usage = "ship-policy <order> ship_available|ship_complete [by=shop|customer]";
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 2, usage));
+  ShipPolicyStep step;
+  SCENARIO_ASSIGN(order, ParseName(args.words()[0]));
+  step.order = order;
+  auto policy = ParseShipPolicy(args.words()[1]);
+  if (!policy) return ParseError("unknown ship policy '" + args.words()[1] + "' (ship_available, ship_complete)");
+  step.policy = *policy;
+  step.by = args.Take("by").value_or("shop");
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(std::move(step));
+}
+
+Result<Action> ParseKeepWaiting(const Args& args) {
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(1, 1, "keep-waiting <order>"));
+  SCENARIO_ASSIGN(order, ParseName(args.words()[0]));
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(KeepWaitingStep{order});
+}
+
+// ---------------------------------------------------------------------------------------------
 // Expectation parsers
 
 Result<Action> ParseExpectLine(Args args) {
@@ -1261,6 +1390,58 @@ Result<Action> ParseExpectPromiseEvents(Args args) {
   return Action(std::move(e));
 }
 
+// `expect notice <order> <kind> [<order>.<n>=<qty> ...] [p50=] [p90=] [previous=] [basis=] [reason=]
+// [partial=yes|no] [voucher=CODE] [percent=N]`.
+Result<Action> ParseExpectNotice(Args args) {
+  const char* usage =
+      "expect notice <order> <kind> [<order>.<n>=<qty> ...] [p50=YYYY-MM-DD] [p90=YYYY-MM-DD] "
+      "[previous=YYYY-MM-DD] [basis=...] [reason=R] [partial=yes|no] [voucher=CODE] [percent=N]";
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 2, usage));
+  ExpectNotice e;
+  SCENARIO_ASSIGN(order, ParseName(args.words()[0]));
+  e.order = order;
+  SCENARIO_ASSIGN(kinds, ParseNoticeKinds(args.words()[1], "the notice kind"));
+  if (kinds.size() != 1) return ParseError(std::string("usage: ") + usage);
+  e.kind = kinds[0];
+  for (auto [key, field] : {std::pair{"p50", &e.p50}, std::pair{"p90", &e.p90}, std::pair{"previous", &e.previous}}) {
+    if (auto text = args.Take(key)) {
+      SCENARIO_ASSIGN(date, ParseDate(*text, key));
+      *field = date;
+    }
+  }
+  if (auto basis = args.Take("basis")) {
+    e.basis = ParsePromiseBasis(*basis);
+    if (!e.basis) return ParseError("unknown promise basis '" + *basis + "' (in_stock, purchase_order, lead_time, release_date)");
+  }
+  e.reason = args.Take("reason");
+  e.voucher = args.Take("voucher");
+  if (auto partial = args.Take("partial")) {
+    if (*partial != "yes" && *partial != "no") return ParseError("partial= is yes or no");
+    e.partial = *partial == "yes";
+  }
+  SCENARIO_ASSIGN(percent, args.TakeInt("percent"));
+  e.percent = percent;
+  SCENARIO_ASSIGN(lines, args.TakeLineEntries({"p50", "p90", "previous", "basis", "reason", "voucher", "partial",
+                                               "percent"}));
+  e.lines = std::move(lines);
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  return Action(std::move(e));
+}
+
+// `expect notices none` or `expect notices <order> <kind>,...|none`.
+Result<Action> ParseExpectNotices(const Args& args) {
+  const char* usage = "expect notices none | expect notices <order> <kind>,...|none";
+  BELOFTE_RETURN_IF_ERROR(args.CheckOptions());
+  ExpectNotices e;
+  if (args.words().size() == 1 && args.words()[0] == "none") return Action(std::move(e));
+  BELOFTE_RETURN_IF_ERROR(args.ExpectWords(2, 2, usage));
+  SCENARIO_ASSIGN(order, ParseName(args.words()[0]));
+  e.order = order;
+  SCENARIO_ASSIGN(kinds, ParseNoticeKinds(args.words()[1], "the notice kinds"));
+  e.kinds = std::move(kinds);
+  return Action(std::move(e));
+}
+
 Result<Action> ParseExpect(const std::vector<std::string>& tokens) {
   if (tokens.empty()) return ParseError("expect needs a kind (line, order, queue, stock, filled, ...)");
   const std::string& kind = tokens[0];
@@ -1300,6 +1481,8 @@ Result<Action> ParseExpect(const std::vector<std::string>& tokens) {
   if (kind == "promise") return ParseExpectPromise(std::move(args), /*told=*/false);
   if (kind == "told") return ParseExpectPromise(std::move(args), /*told=*/true);
   if (kind == "promise-events") return ParseExpectPromiseEvents(std::move(args));
+  if (kind == "notice") return ParseExpectNotice(std::move(args));
+  if (kind == "notices") return ParseExpectNotices(args);
   return ParseError("unknown expectation 'expect " + kind + "'");
 }
 
@@ -1397,6 +1580,15 @@ Result<Step> ParseStep(int line_number, std::vector<std::string> tokens) {
     action = ParseCancelPo(Args(rest));
   } else if (verb == "settings") {
     action = ParseSettings(Args(rest));
+  } else if (verb == "notices") {
+    action = ParseNotices(Args(rest));
+  } else if (verb == "timers") {
+    if (!rest.empty()) return ParseError("usage: timers (RunTimers at the clock; it takes no arguments)");
+    action = Action(TimersStep{});
+  } else if (verb == "ship-policy") {
+    action = ParseShipPolicyStep(Args(rest));
+  } else if (verb == "keep-waiting") {
+    action = ParseKeepWaiting(Args(rest));
   }
   if (!action.ok()) return action.take_error();
   step.action = std::move(action.value());
@@ -1618,6 +1810,7 @@ class Runner {
     Result<Outcome> result = engine_.Execute(command, &events_);
     const int64_t emitted = static_cast<int64_t>(events_.size() - first);
     last_event_count_ = emitted;
+    last_events_.assign(events_.begin() + first, events_.end());
     for (size_t i = first; i < events_.size(); ++i) {
       if (events_[i].seq != i + 1) {
         Fail("event " + std::to_string(i + 1) + " is numbered " + std::to_string(events_[i].seq));
@@ -2294,6 +2487,159 @@ class Runner {
     if (!wrong.empty()) Fail("promise events of the last accepted command: " + wrong + " (got: " + actual + ")");
   }
 
+  // --- Notices
+
+  void Do(const NoticesStep& s) {
+    engine::NoticeSettings settings = engine_.state().notice_settings;
+    if (s.enabled) settings.enabled = *s.enabled;
+    if (s.still_waiting_days) settings.still_waiting_days = *s.still_waiting_days;
+    if (s.unpaid_release_hours) settings.unpaid_release_hours = *s.unpaid_release_hours;
+    if (s.compensation_after_days) settings.compensation_after_days = *s.compensation_after_days;
+    if (s.percent) settings.compensation_percent = *s.percent;
+    if (s.max_wait_action) settings.max_wait_action = *s.max_wait_action;
+    if (s.second_slip_action) settings.second_slip_action = *s.second_slip_action;
+    if (s.voucher) settings.voucher_code = *s.voucher;
+    Execute(engine::SetNoticeSettings{settings, Instant()});
+  }
+
+  void Do(const TimersStep&) { Execute(engine::RunTimers{Instant()}); }
+
+  void Do(const ShipPolicyStep& s) {
+    auto order = ResolveOrder(s.order);
+    if (!Resolved(order)) return;
+    Execute(engine::SetShipPolicy{*order, s.policy, s.by, Instant()});
+  }
+
+  void Do(const KeepWaitingStep& s) {
+    auto order = ResolveOrder(s.order);
+    if (!Resolved(order)) return;
+    Execute(engine::AcceptWait{*order, Instant()});
+  }
+
+  // A notice line as the scenario names it: `<order>.<n>`, or `<order>.b<n>` for a bundle line.
+  std::string NoticeLineName(OrderId order_id, LineId line) const {
+    if (const Order* order = engine_.state().FindOrder(order_id)) {
+      for (size_t i = 0; i < order->bundles.size(); ++i) {
+        if (order->bundles[i].id == line) return OrderName(order_id) + ".b" + std::to_string(i + 1);
+      }
+      for (size_t i = 0; i < order->lines.size(); ++i) {
+        if (order->lines[i].id == line) return OrderName(order_id) + "." + std::to_string(i + 1);
+      }
+    }
+    return "line#" + std::to_string(line);
+  }
+
+  std::string Render(const engine::NoticeQueued& n) const {
+    std::string out = std::string(ToString(n.kind)) + " [";
+    for (size_t i = 0; i < n.lines.size(); ++i) {
+      const engine::NoticeLine& l = n.lines[i];
+      out += (i ? " " : "") + NoticeLineName(n.order, l.line) + "=" + std::to_string(l.quantity.units());
+      if (l.promise) out += " (p50=" + l.promise->p50.ToString() + " p90=" + l.promise->p90.ToString() +
+                           " basis=" + std::string(ToString(l.promise->basis));
+      if (l.previous_p90) out += std::string(l.promise ? "" : " (") + " previous=" + l.previous_p90->ToString();
+      if (l.promise || l.previous_p90) out += ")";
+    }
+    out += "]";
+    if (!n.reason.empty()) out += " reason=" + n.reason;
+    if (n.kind == engine::NoticeKind::kShipped) out += std::string(" partial=") + (n.partial ? "yes" : "no");
+    if (!n.voucher_code.empty()) out += " voucher=" + n.voucher_code;
+    if (n.percent != 0) out += " percent=" + std::to_string(n.percent);
+    return out;
+  }
+
+  // What is wrong with `n` against `e` (empty: it matches).
+  std::string NoticeMismatch(const ExpectNotice& e, const engine::NoticeQueued& n) {
+    std::string wrong;
+    auto note = [&wrong](const std::string& what) { wrong += (wrong.empty() ? "" : ", ") + what; };
+    if (!e.lines.empty()) {
+      std::vector<std::pair<LineId, int64_t>> want, got;
+      for (const auto& l : e.lines) {
+        auto line = FindLine(l.line);
+        if (!line.ok()) return line.error().message;
+        want.emplace_back((*line)->id, l.quantity);
+      }
+      for (const auto& l : n.lines) got.emplace_back(l.line, l.quantity.units());
+      std::sort(want.begin(), want.end());
+      std::sort(got.begin(), got.end());
+      if (want != got) note("other lines");
+    }
+    for (const auto& l : n.lines) {
+      const std::string name = NoticeLineName(n.order, l.line);
+      if ((e.p50 || e.p90 || e.basis) && !l.promise) {
+        note(name + " carries no promise");
+        continue;
+      }
+      if (e.p50 && l.promise->p50 != *e.p50) note(name + " p50 is " + l.promise->p50.ToString());
+      if (e.p90 && l.promise->p90 != *e.p90) note(name + " p90 is " + l.promise->p90.ToString());
+      if (e.basis && l.promise->basis != *e.basis) {
+        note(name + " basis is " + std::string(ToString(l.promise->basis)));
+      }
+      if (e.previous && l.previous_p90 != e.previous) {
+        note(name + " previous is " + (l.previous_p90 ? l.previous_p90->ToString() : std::string("none")));
+      }
+    }
+    if ((e.p50 || e.p90 || e.basis || e.previous) && n.lines.empty()) note("it has no lines");
+    if (e.reason && n.reason != *e.reason) note("reason is '" + n.reason + "'");
+    if (e.partial && n.partial != *e.partial) note(std::string("partial is ") + (n.partial ? "yes" : "no"));
+    if (e.voucher && n.voucher_code != *e.voucher) note("voucher is '" + n.voucher_code + "'");
+    if (e.percent && n.percent != *e.percent) note("percent is " + std::to_string(n.percent));
+    return wrong;
+  }
+
+  void Do(const ExpectNotice& e) {
+    auto order = ResolveOrder(e.order);
+    if (!Resolved(order)) return;
+    std::vector<const engine::NoticeQueued*> same_kind;
+    std::string queued;
+    for (const auto& event : last_events_) {
+      const auto* n = std::get_if<engine::NoticeQueued>(&event.body);
+      if (!n || n->order != *order) continue;
+      queued += (queued.empty() ? "" : "; ") + Render(*n);
+      if (n->kind == e.kind) same_kind.push_back(n);
+    }
+    const std::string kind(ToString(e.kind));
+    if (same_kind.empty()) {
+      Fail("the last command queued no " + kind + " notice for " + e.order + " (it queued for " + e.order + ": " +
+           (queued.empty() ? "none" : queued) + ")");
+      return;
+    }
+    std::string wrong;
+    for (const auto* n : same_kind) {
+      std::string mismatch = NoticeMismatch(e, *n);
+      if (mismatch.empty()) return;
+      wrong += (wrong.empty() ? "" : "; ") + mismatch;
+    }
+    Fail("the " + kind + " notice for " + e.order + " differs: " + wrong + " (queued: " + queued + ")");
+  }
+
+  void Do(const ExpectNotices& e) {
+    auto render = [](const std::vector<engine::NoticeKind>& kinds) {
+      std::string out;
+      for (auto k : kinds) out += (out.empty() ? "" : ",") + std::string(ToString(k));
+      return out.empty() ? std::string("none") : out;
+    };
+    if (!e.order) {
+      std::string queued;
+      for (const auto& event : last_events_) {
+        if (const auto* n = std::get_if<engine::NoticeQueued>(&event.body)) {
+          queued += (queued.empty() ? "" : "; ") + OrderName(n->order) + ": " + Render(*n);
+        }
+      }
+      if (!queued.empty()) Fail("the last command queued notices, expected none: " + queued);
+      return;
+    }
+    auto order = ResolveOrder(*e.order);
+    if (!Resolved(order)) return;
+    std::vector<engine::NoticeKind> got;
+    for (const auto& event : events_) {
+      const auto* n = std::get_if<engine::NoticeQueued>(&event.body);
+      if (n && n->order == *order) got.push_back(n->kind);
+    }
+    if (got != e.kinds) {
+      Fail("notices queued for " + *e.order + " so far: [" + render(got) + "], expected [" + render(e.kinds) + "]");
+    }
+  }
+
   // --- End of file
 
   void CheckReplay() {
@@ -2328,6 +2674,7 @@ class Runner {
   std::optional<Accepted> last_accepted_;
   std::optional<Error> last_rejection_;
   std::optional<int64_t> last_event_count_;
+  std::vector<Event> last_events_;  // of the most recent command (none when it was rejected)
   std::vector<Failure> failures_;
 };
 

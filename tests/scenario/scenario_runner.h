@@ -92,6 +92,22 @@
 //       left out take the defaults: threshold 2 working days, handling 1 working day, default
 //       lead time 14 days, Dutch holidays, weekends closed, no extra closed dates).
 //
+// NOTICE COMMANDS (each one engine::Command)
+//   notices [enabled=<kind>,...|all|none] [still_waiting_days=N] [max_wait_action=none|offer|cancel]
+//           [second_slip_action=none|offer|cancel] [unpaid_release_hours=N] [compensation_after_days=N]
+//           [voucher=<code>] [percent=N]
+//       SetNoticeSettings starting from the CURRENT settings: fields not named keep their values
+//       (unlike `settings`). enabled= is the exact set of kinds that are on (order_confirmed,
+//       backordered, promise_changed, ready, shipped, still_waiting, cancel_offer, cancelled,
+//       compensation); voucher= and percent= are the compensation's. Defaults (engine): all on
+//       but order_confirmed, still waiting after 14 days, offers for max_wait and second slips.
+//   timers
+//       RunTimers at the clock (set it with `at`): still waiting, max_wait offer/cancel,
+//       compensation, unpaid release.
+//   ship-policy <order> ship_available|ship_complete [by=shop|customer]
+//   keep-waiting <order>
+//       AcceptWait: the customer keeps waiting (no more offers or automatic cancellation).
+//
 //   Any command may end with `=> error <code> [<status>]`: the command must then be rejected
 //   with that Error::code and, when <status> is given, with an Error::kind that adapters answer
 //   with that HTTP status (400 invalid, 404 not found, 409 conflict, 413, 422, 401, 403, 500).
@@ -201,6 +217,21 @@
 //       The LinePromised events of the most recent accepted command: how many of each kind
 //       (promise_given, promise_changed, promise_revised), and, when lines are listed (or none),
 //       exactly those events in order.
+//
+// NOTICE EXPECTATIONS
+//   expect notice <order> <kind> [<order>.<n>=<qty> ...] [p50=YYYY-MM-DD] [p90=YYYY-MM-DD]
+//          [basis=...] [previous=YYYY-MM-DD] [reason=<r>] [partial=yes|no] [voucher=<code>]
+//          [percent=N]
+//       The most recent command (accepted or rejected: a rejected one queued nothing) queued a
+//       NoticeQueued of that kind for the order that has exactly the lines named (any order;
+//       a bundle is named by its bundle line `<order>.b<n>`; no lines named: not checked) with
+//       these units, and whose every line carries a promise with these p50/p90/basis and this
+//       previous_p90 (told before: promise_changed). reason= is the cancel_offer/cancelled
+//       reason, partial= the shipped flag, voucher= and percent= the compensation's.
+//   expect notices none
+//       The most recent command queued no notice at all.
+//   expect notices <order> <kind>,<kind>,...|none
+//       Every notice queued for the order since the scenario began, in order, by kind.
 //
 // FAILURES
 //   Every failure carries the scenario's file name and the line number of the step (parse

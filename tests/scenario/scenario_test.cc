@@ -87,6 +87,61 @@ TEST(ScenarioRunnerTest, ChecksPromises) {
   EXPECT_THAT(failures[1].message, HasSubstr("o1.1=revised"));
 }
 
+TEST(ScenarioRunnerTest, ChecksNotices) {
+  const char* text =
+      "product A policy=allow\n"
+      "receive A 1\n"
+      "notices still_waiting_days=7\n"
+      "order o1 : A*3                                  # 1 allocated, 2 wait: 01-19 -> 01-20\n"
+      "expect notice o1 backordered o1.1=2 p90=2026-01-20 basis=lead_time\n"
+      "expect notice o1 backordered o1.1=3             # wrong: 2 wait\n"
+      "expect notice o1 ready                          # wrong: nothing ready\n"
+      "ship o1\n"
+      "expect notice o1 shipped o1.1=1 partial=no      # wrong: 2 still to come\n"
+      "expect notices none                             # wrong: shipped\n"
+      "at 2026-01-12T09:00:04Z\n"
+      "timers\n"
+      "expect notice o1 still_waiting o1.1=2 p90=2026-01-20\n"
+      "expect notices o1 backordered,shipped           # wrong: still_waiting too\n"
+      "keep-waiting o1\n"
+      "expect notices none\n";
+  std::vector<Failure> failures = RunScenario("inline.scn", text);
+  ASSERT_EQ(failures.size(), 5u) << FormatFailures(failures);
+  EXPECT_EQ(failures[0].line, 6);
+  EXPECT_THAT(failures[0].message, HasSubstr("the backordered notice for o1 differs: other lines"));
+  EXPECT_THAT(failures[0].message, HasSubstr("backordered [o1.1=2 (p50=2026-01-20 p90=2026-01-20 basis=lead_time)]"));
+  EXPECT_EQ(failures[1].line, 7);
+  EXPECT_THAT(failures[1].message, HasSubstr("the last command queued no ready notice for o1"));
+  EXPECT_EQ(failures[2].line, 9);
+  EXPECT_THAT(failures[2].message, HasSubstr("partial is yes"));
+  EXPECT_EQ(failures[3].line, 10);
+  EXPECT_THAT(failures[3].message, HasSubstr("queued notices, expected none: o1: shipped [o1.1=1] partial=yes"));
+  EXPECT_EQ(failures[4].line, 14);
+  EXPECT_THAT(failures[4].message,
+              HasSubstr("notices queued for o1 so far: [backordered,shipped,still_waiting], expected [backordered,shipped]"));
+}
+
+TEST(ScenarioRunnerTest, ReportsNoticeParseErrors) {
+  const char* text =
+      "notices enabled=backordered,shouted\n"
+      "notices max_wait_action=scream\n"
+      "expect notice o1 frobnicated\n"
+      "expect notices o1\n"
+      "timers now\n"
+      "ship-policy o1 ship_whenever\n"
+      "notices\n";
+  std::vector<Failure> failures = RunScenario("bad.scn", text);
+  ASSERT_EQ(failures.size(), 7u) << FormatFailures(failures);
+  EXPECT_THAT(failures[0].message, HasSubstr("unknown notice kind 'shouted'"));
+  EXPECT_THAT(failures[1].message, HasSubstr("max_wait_action= is none, offer or cancel"));
+  EXPECT_THAT(failures[2].message, HasSubstr("unknown notice kind 'frobnicated'"));
+  EXPECT_THAT(failures[3].message, HasSubstr("usage: expect notices"));
+  EXPECT_THAT(failures[4].message, HasSubstr("usage: timers"));
+  EXPECT_THAT(failures[5].message, HasSubstr("unknown ship policy 'ship_whenever'"));
+  EXPECT_THAT(failures[6].message, HasSubstr("usage: notices"));
+  for (size_t i = 0; i < failures.size(); ++i) EXPECT_EQ(failures[i].line, static_cast<int>(i + 1));
+}
+
 TEST(ScenarioRunnerTest, CatchesAWrongExpectation) {
   const char* text =
       "product A policy=allow\n"
