@@ -173,7 +173,8 @@ TEST_F(NoticesEndToEnd, BramHearsOfHisBackorderTheSlipAndTheShipmentAndCancelsTh
   const std::string text = backordered.text();
   ASSERT_TRUE(std::regex_search(text, link, std::regex(R"(http://127\.0\.0\.1:\d+/status/[A-Za-z0-9_-]{22})")));
   const std::string command = std::string("node ") + BELOFTE_BROWSER_SCRIPT + " --url '" + link.str() +
-                              "' --cancel --expect-cancelled 1 >> " + dir.File("browser.log") + " 2>&1";
+                              "' --api " + server.base() + " --token " + kToken + " >> " + dir.File("browser.log") +
+                              " 2>&1";
   EXPECT_EQ(std::system(command.c_str()), 0) << ReadFile(dir.File("browser.log"));
   json now = Parse(http.Get("/api/v1/orders/" + id));
   EXPECT_EQ(now["lines"][0]["cancelled"], 1) << now.dump();
