@@ -1,5 +1,7 @@
 #include "api/status_page.h"
 
+#include "domain/customer_words.h"
+
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
 
@@ -81,46 +83,9 @@ StatusPage::Response NotFoundAnswer(bool json_wanted) {
 
 // --- language ------------------------------------------------------------------------------
 
-bool Dutch(std::string_view language) {
-  return language.size() >= 2 && (language[0] == 'n' || language[0] == 'N') && (language[1] == 'l' || language[1] == 'L') &&
-         (language.size() == 2 || language[2] == '-' || language[2] == '_');
-}
+bool Dutch(std::string_view language) { return ReadsDutch(language); }
 
-// "2026-12-03" in words: "donderdag 3 december 2026" / "Thursday 3 December 2026" (the wording
-// of the e-mails, notify/templates.cc).
-std::string DateInWords(Date date, bool nl) {
-  static const char* kDaysNl[] = {"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"};
-  static const char* kDaysEn[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
-  static const char* kMonthsNl[] = {"januari", "februari", "maart",     "april",   "mei",      "juni",
-                                    "juli",    "augustus", "september", "oktober", "november", "december"};
-  static const char* kMonthsEn[] = {"January", "February", "March",     "April",   "May",      "June",
-                                    "July",    "August",   "September", "October", "November", "December"};
-  const std::string iso = date.ToString();
-  int y = 0;
-  unsigned m = 0, d = 0;
-  if (iso.size() != 10 || std::sscanf(iso.c_str(), "%d-%u-%u", &y, &m, &d) != 3) return iso;
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-  if (!ymd.ok()) return iso;
-  unsigned wd = std::chrono::weekday{std::chrono::sys_days{ymd}}.c_encoding();
-  return std::string(nl ? kDaysNl[wd] : kDaysEn[wd]) + " " + std::to_string(d) + " " +
-         (nl ? kMonthsNl[m - 1] : kMonthsEn[m - 1]) + " " + std::to_string(y);
-}
-
-const char* BasisText(PromiseBasis basis, bool nl) {
-  switch (basis) {
-    case PromiseBasis::kInStock: return nl ? "we hebben het op voorraad" : "we have it in stock";
-    case PromiseBasis::kPurchaseOrder:
-      return nl ? "we hebben het besteld bij onze leverancier; de datum volgt hun levering"
-                : "we have ordered it from our supplier; the date follows their delivery";
-    case PromiseBasis::kLeadTime:
-      return nl ? "we moeten het nog bestellen; de datum gaat uit van de gebruikelijke levertijd van onze leverancier"
-                : "we still have to order it; the date is based on our supplier's usual delivery time";
-    case PromiseBasis::kReleaseDate:
-      return nl ? "het product is nog niet verschenen; de datum gaat uit van de verschijningsdatum"
-                : "the product has not been released yet; the date is based on its release date";
-  }
-  return "";
-}
+const char* BasisText(PromiseBasis basis, bool nl) { return BasisInWords(basis, nl); }
 
 const char* OrderStatusText(OrderStatus s, bool nl) {
   switch (s) {

@@ -1,5 +1,7 @@
 #include "notify/templates.h"
 
+#include "domain/customer_words.h"
+
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
 
@@ -54,20 +56,8 @@ std::set<std::string> KnownNames() {
 }
 
 const char* BasisText(const std::string& basis, bool nl) {
-  if (basis == "in_stock") return nl ? "we hebben het op voorraad" : "we have it in stock";
-  if (basis == "purchase_order") {
-    return nl ? "we hebben het besteld bij onze leverancier; de datum volgt hun levering"
-              : "we have ordered it from our supplier; the date follows their delivery";
-  }
-  if (basis == "lead_time") {
-    return nl ? "we moeten het nog bestellen; de datum gaat uit van de gebruikelijke levertijd van onze leverancier"
-              : "we still have to order it; the date is based on our supplier's usual delivery time";
-  }
-  if (basis == "release_date") {
-    return nl ? "het product is nog niet verschenen; de datum gaat uit van de verschijningsdatum"
-              : "the product has not been released yet; the date is based on its release date";
-  }
-  return "";
+  auto parsed = ParsePromiseBasis(basis);
+  return parsed ? BasisInWords(*parsed, nl) : "";
 }
 
 const char* ReasonText(const std::string& reason, bool nl) {
@@ -164,37 +154,12 @@ const std::vector<std::string>& Renderer::Kinds() {
   return kinds;
 }
 
-std::string NoticeLanguage(std::string_view language) {
-  if (language.size() >= 2 && std::tolower(static_cast<unsigned char>(language[0])) == 'n' &&
-      std::tolower(static_cast<unsigned char>(language[1])) == 'l' &&
-      (language.size() == 2 || language[2] == '-' || language[2] == '_')) {
-    return "nl";
-  }
-  return "en";
-}
+std::string NoticeLanguage(std::string_view language) { return ReadsDutch(language) ? "nl" : "en"; }
 
 Result<std::string> DateInWords(std::string_view iso, std::string_view lang) {
-  static const char* kDaysNl[] = {"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"};
-  static const char* kDaysEn[] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
-  static const char* kMonthsNl[] = {"januari", "februari", "maart",     "april",   "mei",      "juni",
-                                    "juli",    "augustus", "september", "oktober", "november", "december"};
-  static const char* kMonthsEn[] = {"January", "February", "March",     "April",   "May",      "June",
-                                    "July",    "August",   "September", "October", "November", "December"};
-  int y = 0;
-  unsigned m = 0, d = 0;
-  auto bad = [&] { return Error::Invalid("invalid_date", "'" + std::string(iso) + "' is not a date (YYYY-MM-DD)"); };
-  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return bad();
-  if (std::from_chars(iso.data(), iso.data() + 4, y).ptr != iso.data() + 4 ||
-      std::from_chars(iso.data() + 5, iso.data() + 7, m).ptr != iso.data() + 7 ||
-      std::from_chars(iso.data() + 8, iso.data() + 10, d).ptr != iso.data() + 10) {
-    return bad();
-  }
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-  if (!ymd.ok()) return bad();
-  unsigned wd = std::chrono::weekday{std::chrono::sys_days{ymd}}.c_encoding();
-  bool nl = lang == "nl";
-  return std::string(nl ? kDaysNl[wd] : kDaysEn[wd]) + " " + std::to_string(d) + " " +
-         (nl ? kMonthsNl[m - 1] : kMonthsEn[m - 1]) + " " + std::to_string(y);
+  auto date = iso.size() == 10 ? Date::Parse(iso) : std::nullopt;
+  if (!date) return Error::Invalid("invalid_date", "'" + std::string(iso) + "' is not a date (YYYY-MM-DD)");
+  return belofte::DateInWords(*date, lang == "nl");
 }
 
 Result<std::unique_ptr<Renderer>> Renderer::Create(RendererOptions options) {
