@@ -45,26 +45,10 @@ int64_t Id(uint64_t v) { return static_cast<int64_t>(v); }
 }  // namespace
 
 Status WriteNotices(Database& db, const std::vector<Event>& events, const ShopState& state) {
-  std::vector<LineId> slipped;
-  bool settings = false;
-  for (const Event& e : events) {
-    if (std::holds_alternative<NoticeSettingsChanged>(e.body)) {
-      settings = true;
-    } else if (const auto* p = std::get_if<LinePromised>(&e.body); p && p->notify) {
-      slipped.push_back(p->line);
-    }
-  }
-  if (!slipped.empty()) {
-    // After WritePromises: the row exists. Slips count told changes to a later date.
-    std::sort(slipped.begin(), slipped.end());
-    slipped.erase(std::unique(slipped.begin(), slipped.end()), slipped.end());
-    auto st = db.MustPrepare("UPDATE line_promises SET slips = ?2 WHERE line_id = ?1");
-    for (LineId line : slipped) {
-      auto it = state.promises.find(line);
-      if (it == state.promises.end()) continue;
-      BELOFTE_RETURN_IF_ERROR(st.Bind(1, Id(line)).Bind(2, int64_t{it->second.slips}).Run());
-    }
-  }
+  // Notices themselves need no row here: the event is the outbox entry (events_notices).
+  const bool settings = std::any_of(events.begin(), events.end(), [](const Event& e) {
+    return std::holds_alternative<NoticeSettingsChanged>(e.body);
+  });
   if (settings) {
     auto st = db.MustPrepare(
         "INSERT INTO shop_settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2");

@@ -81,10 +81,10 @@ Status WritePromises(Database& db, const std::vector<Event>& events, const ShopS
   if (!promised.empty()) {
     auto st = db.MustPrepare(
         "INSERT INTO line_promises(line_id, order_id, sku, first_p50, first_p90, first_basis, first_po, first_at, "
-        "given_p50, given_p90, given_basis, given_po, given_at, p50, p90, basis, po) "
-        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17) "
+        "given_p50, given_p90, given_basis, given_po, given_at, p50, p90, basis, po, slips) "
+        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18) "
         "ON CONFLICT(line_id) DO UPDATE SET given_p50 = ?9, given_p90 = ?10, given_basis = ?11, given_po = ?12, "
-        "given_at = ?13, p50 = ?14, p90 = ?15, basis = ?16, po = ?17");
+        "given_at = ?13, p50 = ?14, p90 = ?15, basis = ?16, po = ?17, slips = ?18");
     const auto bind = [&st](int i, const Promise& q) {
       st.Bind(i, q.p50.ToString()).Bind(i + 1, q.p90.ToString()).Bind(i + 2, ToString(q.basis));
       st.Bind(i + 3, Id(q.purchase_order));
@@ -100,6 +100,7 @@ Status WritePromises(Database& db, const std::vector<Event>& events, const ShopS
       bind(9, now.given);
       st.Bind(13, now.given_at.ToString());
       bind(14, now.current);
+      st.Bind(18, int64_t{now.slips});  // told changes to a later date (migration 6)
       BELOFTE_RETURN_IF_ERROR(st.Run());
     }
   }
