@@ -205,6 +205,19 @@ struct Api::Call {
     return static_cast<size_t>(*v);
   }
 
+  // A cursor that is the last id seen (0 when absent) into *after; false after answering 400.
+  bool IdCursor(uint64_t* after) {
+    std::string cursor = Query("cursor");
+    if (cursor.empty()) return true;
+    auto c = ParseId(cursor);
+    if (!c) {
+      Answer(Problem(Error::Invalid("invalid_cursor", "The cursor is not valid.", "cursor")));
+      return false;
+    }
+    *after = *c;
+    return true;
+  }
+
   std::string Query(const char* name) const {
     auto it = query.find(name);
     return it == query.end() ? std::string() : it->second;
@@ -844,14 +857,7 @@ bool Api::DispatchPurchasing(const CallPtr& call, const std::string& op, const P
       }
     }
     uint64_t after = 0;
-    if (std::string cursor = call->Query("cursor"); !cursor.empty()) {
-      auto c = ParseId(cursor);
-      if (!c) {
-        call->Answer(Problem(Error::Invalid("invalid_cursor", "The cursor is not valid.", "cursor")));
-        return true;
-      }
-      after = *c;
-    }
+    if (!call->IdCursor(&after)) return true;
     json page = writer_.Read([&](const engine::Engine& e) {
       json items = json::array();
       std::string next;
@@ -995,14 +1001,7 @@ bool Api::DispatchNotices(const CallPtr& call, const std::string& op, const Pars
       order = *id;
     }
     uint64_t after = 0;
-    if (std::string cursor = call->Query("cursor"); !cursor.empty()) {
-      auto c = ParseId(cursor);
-      if (!c) {
-        call->Answer(Problem(Error::Invalid("invalid_cursor", "The cursor is not valid.", "cursor")));
-        return true;
-      }
-      after = *c;
-    }
+    if (!call->IdCursor(&after)) return true;
     auto rows = history_.Notifications(order, after, *limit + 1);
     if (!rows.ok()) {
       call->Answer(Problem(rows.error()));

@@ -36,20 +36,6 @@ struct DueNotice {
   std::string payload;  // JSON, the payload of the notice_queued event with seq = id
 };
 
-// What the API shows of a notification (never the body).
-struct NoticeStatus {
-  int64_t id = 0;
-  int64_t order_id = 0;
-  std::string kind;
-  std::string to;
-  std::string status;  // queued | sending | sent | failed | dead
-  std::optional<std::string> sent_at;
-  int attempts = 0;
-  std::string last_error;  // empty when none
-  std::string created_at;
-  bool operator==(const NoticeStatus&) const = default;
-};
-
 class Outbox {
  public:
   virtual ~Outbox() = default;
@@ -65,10 +51,7 @@ class Outbox {
   // Given up: status dead, kept for inspection (and a manual retry).
   virtual Status MarkDead(int64_t id, const std::string& error) = 0;
 
-  // For the API: the notifications of an order, by id.
-  virtual Result<std::vector<NoticeStatus>> List(int64_t order_id) = 0;
-  // One notification, or nullopt.
-  virtual Result<std::optional<NoticeStatus>> Find(int64_t id) = 0;
+  // (The API reads notifications through app::ShopHistory::Notifications.)
 };
 
 }  // namespace belofte::notify

@@ -58,8 +58,6 @@ class NullOutbox final : public Outbox {
   Status MarkSent(int64_t, const std::string&) override { return Ok(); }
   Status MarkFailed(int64_t, int64_t, const std::string&) override { return Ok(); }
   Status MarkDead(int64_t, const std::string&) override { return Ok(); }
-  Result<std::vector<NoticeStatus>> List(int64_t) override { return std::vector<NoticeStatus>(); }
-  Result<std::optional<NoticeStatus>> Find(int64_t) override { return std::optional<NoticeStatus>(); }
 };
 
 class NullMailer final : public Mailer {

@@ -1,5 +1,7 @@
 #include "notify/smtp_mailer.h"
 
+#include "notify/percent_encode.h"
+
 #include <curl/curl.h>
 
 #include <cctype>
@@ -50,20 +52,6 @@ std::optional<std::string> PercentDecode(std::string_view s) {
   return out;
 }
 
-std::string PercentEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 bool IsPrintableAscii(std::string_view s) {
   for (unsigned char c : s) {

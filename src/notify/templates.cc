@@ -1,6 +1,7 @@
 #include "notify/templates.h"
 
 #include "domain/customer_words.h"
+#include "notify/percent_encode.h"
 
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
@@ -76,21 +77,6 @@ const char* ReasonText(const std::string& reason, bool nl) {
   return "";
 }
 
-// Base64url and friends pass unchanged; anything else is %-escaped.
-std::string UrlPathSegment(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // Text bodies: no trailing spaces, at most one empty line in a row, one final newline.
 std::string TidyText(const std::string& text) {
@@ -235,7 +221,7 @@ Result<Message> Renderer::Render(int64_t id, std::string_view payload_json) cons
   data.set("shop_name", options_.shop_name);
   data.set("order_id", std::to_string(Int(p, "order_id")));
   data.set("order_ref", external_id.empty() ? std::to_string(Int(p, "order_id")) : external_id);
-  data.set("status_url", options_.public_url + "/status/" + UrlPathSegment(token));
+  data.set("status_url", options_.public_url + "/status/" + PercentEncode(token));
   const json* partial = Field(p, "partial");
   data.set("partial", mst::data(partial && partial->is_boolean() && partial->get<bool>()));
   const std::string voucher = Str(p, "voucher_code");

@@ -11,27 +11,6 @@ const char* const kAdoptNoticesSql = R"sql(
     FROM events WHERE type = 'notice_queued' AND seq > (SELECT coalesce(max(id), 0) FROM notifications)
     ORDER BY seq)sql";
 
-namespace {
-
-constexpr const char* kStatusColumns =
-    "SELECT id, order_id, kind, recipient, status, sent_at, attempts, last_error, created_at FROM notifications ";
-
-notify::NoticeStatus StatusFromRow(const Statement& st) {
-  notify::NoticeStatus out;
-  out.id = st.Int(0);
-  out.order_id = st.Int(1);
-  out.kind = st.Text(2);
-  out.to = st.Text(3);
-  out.status = st.Text(4);
-  if (!st.IsNull(5)) out.sent_at = st.Text(5);
-  out.attempts = static_cast<int>(st.Int(6));
-  out.last_error = st.Text(7);
-  out.created_at = st.Text(8);
-  return out;
-}
-
-}  // namespace
-
 Result<std::unique_ptr<SqliteOutbox>> SqliteOutbox::Open(const std::string& path) {
   auto db = Database::Open(path);
   if (!db.ok()) return db.take_error();
@@ -122,30 +101,6 @@ Status SqliteOutbox::MarkFailed(int64_t id, int64_t next_attempt_us, const std::
 Status SqliteOutbox::MarkDead(int64_t id, const std::string& error) {
   return Mark(id, "UPDATE notifications SET status = 'dead', last_error = ?2 WHERE id = ?1 RETURNING id",
               [&](Statement& st) { st.Bind(1, id).Bind(2, error); });
-}
-
-Result<std::vector<notify::NoticeStatus>> SqliteOutbox::List(int64_t order_id) {
-  std::lock_guard lock(mu_);
-  auto st = db_->Prepare(std::string(kStatusColumns) + "WHERE order_id = ? ORDER BY id");
-  if (!st.ok()) return st.take_error();
-  st->Bind(1, order_id);
-  std::vector<notify::NoticeStatus> out;
-  while (st->Step()) out.push_back(StatusFromRow(*st));
-  BELOFTE_RETURN_IF_ERROR(st->status());
-  return out;
-}
-
-Result<std::optional<notify::NoticeStatus>> SqliteOutbox::Find(int64_t id) {
-  std::lock_guard lock(mu_);
-  auto st = db_->Prepare(std::string(kStatusColumns) + "WHERE id = ?");
-  if (!st.ok()) return st.take_error();
-  st->Bind(1, id);
-  std::optional<notify::NoticeStatus> out;
-  if (st->Step()) out = StatusFromRow(*st);
-  while (st->Step()) {
-  }
-  BELOFTE_RETURN_IF_ERROR(st->status());
-  return out;
 }
 
 }  // namespace belofte::store

@@ -33,8 +33,6 @@ class SqliteOutbox final : public notify::Outbox {
   Status MarkSent(int64_t id, const std::string& sent_at) override;
   Status MarkFailed(int64_t id, int64_t next_attempt_us, const std::string& error) override;
   Status MarkDead(int64_t id, const std::string& error) override;
-  Result<std::vector<notify::NoticeStatus>> List(int64_t order_id) override;
-  Result<std::optional<notify::NoticeStatus>> Find(int64_t id) override;
 
  private:
   SqliteOutbox() = default;

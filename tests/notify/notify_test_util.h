@@ -23,6 +23,7 @@
 #include "store/sqlite.h"
 #include "store/sqlite_outbox.h"
 #include "store/sqlite_store.h"
+#include "support/free_port.h"
 #include "support/temp_dir.h"
 
 namespace belofte::testing {
@@ -124,19 +125,6 @@ bool WaitUntil(F&& done, std::chrono::milliseconds timeout = std::chrono::second
   return true;
 }
 
-// A loopback port nobody listens on right now.
-inline int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // tests/support/smtp_server.py on 127.0.0.1:port, storing messages in maildir/new.
 class SmtpServer {

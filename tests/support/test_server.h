@@ -17,23 +17,11 @@
 #include "api/http_server.h"
 #include "store/sqlite_store.h"
 #include "store/sqlite_token_store.h"
+#include "support/free_port.h"
 #include "support/temp_dir.h"
 
 namespace belofte::testing {
 
-// A port that was free a moment ago (bound to 0 and released).
-inline uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 inline Instant WallClock() {
   return Instant::FromMicros(std::chrono::duration_cast<std::chrono::microseconds>(
