@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "support/temp_dir.h"
@@ -121,6 +122,26 @@ TEST_F(TamperTest, FreeStockWhileAQueueWaitsFails) {
   Ran r = Check();
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.output.find("invariant 4"), std::string::npos) << r.output;
+}
+
+TEST(Cli, ServeRefusesABadSmtpSettingOrTemplateDirectoryBeforeServing) {
+  testing::TempDir dir;
+  const std::string db = dir.File("shop.db");
+  Ran bad_url = Belofte("serve --db " + db + " --listen 127.0.0.1:1 --smtp-url ftp://mail.example.nl --mail-from shop@example.nl");
+  EXPECT_EQ(bad_url.code, 2) << bad_url.output;
+  EXPECT_NE(bad_url.output.find("smtp"), std::string::npos) << bad_url.output;
+  Ran bad_from = Belofte("serve --db " + db + " --listen 127.0.0.1:1 --smtp-url smtp://127.0.0.1:2525 --mail-from 'not an address'");
+  EXPECT_EQ(bad_from.code, 2) << bad_from.output;
+  // An override named for no template (a typo) is refused at start, not when a customer waits.
+  const std::string templates = dir.File("templates");
+  std::filesystem::create_directory(templates);
+  std::FILE* f = std::fopen((templates + "/backorderd.nl.subject.mustache").c_str(), "w");
+  std::fputs("Typo", f);
+  std::fclose(f);
+  Ran bad_template = Belofte("serve --db " + db + " --listen 127.0.0.1:1 --smtp-url smtp://127.0.0.1:2525 " +
+                             "--mail-from shop@example.nl --templates " + templates);
+  EXPECT_EQ(bad_template.code, 2) << bad_template.output;
+  EXPECT_NE(bad_template.output.find("backorderd"), std::string::npos) << bad_template.output;
 }
 
 TEST(Cli, CheckOnAMissingStoreFails) {
