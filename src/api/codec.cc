@@ -624,6 +624,7 @@ json PromiseSettingsJson(const engine::PromiseSettings& p) {
   json closed = json::array();
   for (Date d : p.calendar.closed_dates) closed.push_back(d.ToString());
   return json{{"threshold_working_days", p.threshold_working_days},
+              {"min_days_between_changes", p.min_days_between_changes},
               {"handling_days", p.handling_days},
               {"handling_days_by_location", by_location},
               {"default_lead_time_days", p.default_lead_time_days},
@@ -641,6 +642,7 @@ Result<engine::SetPromiseSettings> ParsePromiseSettings(std::string_view body, c
     p = current;  // a field left out keeps its value
     const auto days = [](int64_t v) { return static_cast<int32_t>(std::clamp<int64_t>(v, -1, 100000)); };
     if (auto v = r.Int("threshold_working_days")) p.threshold_working_days = days(*v);
+    if (auto v = r.Int("min_days_between_changes")) p.min_days_between_changes = days(*v);
     if (auto v = r.Int("handling_days")) p.handling_days = days(*v);
     if (auto v = r.Int("default_lead_time_days")) p.default_lead_time_days = days(*v);
     if (r.Has("handling_days_by_location")) {

@@ -1214,6 +1214,10 @@ Result<Outcome> Engine::Do(const SetPromiseSettings& c, Execution& x) {
     return Error::Invalid("invalid_threshold", "threshold_working_days must be between 0 and 365.",
                           "threshold_working_days");
   }
+  if (p.min_days_between_changes < 0 || p.min_days_between_changes > 60) {
+    return Error::Invalid("invalid_min_days", "min_days_between_changes must be between 0 and 60.",
+                          "min_days_between_changes");
+  }
   const auto valid_handling = [](int32_t d) { return d >= 0 && d <= 60; };
   if (!valid_handling(p.handling_days)) {
     return Error::Invalid("invalid_handling_days", "handling_days must be between 0 and 60.", "handling_days");
@@ -1257,7 +1261,8 @@ void Engine::Repromise(Execution& x, const std::string& code) {
     const LinePromises& known = it->second;
     if (known.current == promise) continue;
     const int32_t moved = promiser_.calendar().WorkingDaysBetween(known.given.p90, promise.p90);
-    const bool notify = moved > threshold || moved < -threshold;
+    const bool rested = known.given_at.PlusDays(state_.promise_settings.min_days_between_changes) <= x.at();
+    const bool notify = (moved > threshold || moved < -threshold) && rested;
     x.Emit(LinePromised{order, line_id, code, promise, notify ? known.given : known.current, notify});
   }
 }

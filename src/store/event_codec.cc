@@ -384,7 +384,8 @@ struct Encoder {
     w.Key("default_lead_time_days").Int(s.default_lead_time_days).Key("handling_days").Int(s.handling_days);
     w.Key("handling_days_by_location").BeginObject();
     for (const auto& [code, days] : s.location_handling) w.Key(code).Int(days);
-    w.EndObject().Key("threshold_working_days").Int(s.threshold_working_days).EndObject();
+    w.EndObject().Key("min_days_between_changes").Int(s.min_days_between_changes);
+    w.Key("threshold_working_days").Int(s.threshold_working_days).EndObject();
   }
 };
 
@@ -600,6 +601,7 @@ EventBody DecodeOrThrow(std::string_view type, const json& j) {
     s.handling_days = j.at("handling_days").get<int32_t>();
     for (const auto& [code, days] : j.at("handling_days_by_location").items()) s.location_handling[code] = days.get<int32_t>();
     s.threshold_working_days = j.at("threshold_working_days").get<int32_t>();
+    s.min_days_between_changes = j.value("min_days_between_changes", PromiseSettings{}.min_days_between_changes);
     return e;
   }
   if (type == "notice_queued") {

@@ -105,6 +105,7 @@ json WithTold(json promise, const json& told) {
 }
 
 const json kDefaultSettings = {{"threshold_working_days", 2},
+                               {"min_days_between_changes", 0},
                                {"handling_days", 1},
                                {"handling_days_by_location", json::array()},
                                {"default_lead_time_days", 14},
@@ -476,6 +477,8 @@ TEST(ApiPromises, InvalidSettingsAre400NamingTheFieldAndChangeNothing) {
   const std::vector<Case> cases = {
       {{{"threshold_working_days", -1}}, "invalid_threshold", "threshold_working_days"},
       {{{"threshold_working_days", 366}}, "invalid_threshold", "threshold_working_days"},
+      {{{"min_days_between_changes", -1}}, "invalid_min_days", "min_days_between_changes"},
+      {{{"min_days_between_changes", 61}}, "invalid_min_days", "min_days_between_changes"},
       {{{"handling_days", -3}}, "invalid_handling_days", "handling_days"},
       {{{"handling_days", 61}}, "invalid_handling_days", "handling_days"},
       {{{"default_lead_time_days", -1}}, "invalid_lead_time", "default_lead_time_days"},

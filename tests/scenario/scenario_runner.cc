@@ -848,12 +848,13 @@ Result<Action> ParseCancelPo(Args args) {
 // [weekends=closed|open] [closed=YYYY-MM-DD,...]`: the whole definition, defaults for the rest.
 Result<Action> ParseSettings(Args args) {
   const char* usage =
-      "settings [threshold=N] [handling=N] [handling.<location>=N] [lead=N] [holidays=nl|none] "
+      "settings [threshold=N] [min_days=N] [handling=N] [handling.<location>=N] [lead=N] [holidays=nl|none] "
       "[weekends=closed|open] [closed=YYYY-MM-DD,...]";
   BELOFTE_RETURN_IF_ERROR(args.ExpectWords(0, 0, usage));
   engine::PromiseSettings p;
   for (auto [key, field] : {std::pair{"threshold", &p.threshold_working_days}, std::pair{"handling", &p.handling_days},
-                            std::pair{"lead", &p.default_lead_time_days}}) {
+                            std::pair{"lead", &p.default_lead_time_days},
+                            std::pair{"min_days", &p.min_days_between_changes}}) {
     if (auto text = args.Take(key)) {
       SCENARIO_ASSIGN(days, ParseDays(*text, key));
       *field = days;
