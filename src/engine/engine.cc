@@ -44,6 +44,8 @@ Engine::Engine(std::unique_ptr<QueuePriorityRule> rule) : rule_(std::move(rule))
 
 Result<Outcome> Engine::Execute(const Command& command, std::vector<Event>* events) {
   Execution x(*this, CommandTime(command), events);
+  // These commands change no supply: lead-time promises they move only drift with the day.
+  x.drift_only = std::holds_alternative<PlaceOrder>(command) || std::holds_alternative<RunTimers>(command);
   Result<Outcome> result = std::visit([&](const auto& c) { return Do(c, x); }, command);
   if (!result.ok()) return result;
   // The handler says what it did to its subject; the execution collected the side effects.
@@ -1261,7 +1263,13 @@ void Engine::Repromise(Execution& x, const std::string& code) {
     const LinePromises& known = it->second;
     if (known.current == promise) continue;
     const int32_t moved = promiser_.calendar().WorkingDaysBetween(known.given.p90, promise.p90);
-    const bool rested = known.given_at.PlusDays(state_.promise_settings.min_days_between_changes) <= x.at();
+    // Drift of a lead-time estimate (nothing bought, only the day moved: a new order or the clock
+    // touched the SKU) is told at most once per min_days_between_changes; news at once (a purchase
+    // order, new terms or settings, a receipt, a cancellation).
+    const bool drift = x.drift_only && known.given.basis == PromiseBasis::kLeadTime &&
+                       promise.basis == PromiseBasis::kLeadTime;
+    const bool rested =
+        !drift || known.given_at.PlusDays(state_.promise_settings.min_days_between_changes) <= x.at();
     const bool notify = (moved > threshold || moved < -threshold) && rested;
     x.Emit(LinePromised{order, line_id, code, promise, notify ? known.given : known.current, notify});
   }

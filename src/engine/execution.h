@@ -98,6 +98,7 @@ class Engine::Execution {
 
   Instant at() const { return at_; }
   Outcome outcome;
+  bool drift_only = false;  // the command changes no supply (Engine::Repromise)
 
  private:
   Engine& engine_;

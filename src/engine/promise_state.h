@@ -18,11 +18,12 @@ namespace belofte::engine {
 // told (`promise_changed`).
 struct PromiseSettings {
   int32_t threshold_working_days = 2;
-  // A line is told a changed date at most once per this many days: a later move within them is a
-  // revision (shown, not told) until they have passed. Lead-time promises of what the shop has not
-  // bought yet move with every day; a shop that buys weekly sets 7 so its waiting customers are not
-  // mailed every few days (nor offered cancellation after a second such "slip"). 0: no limit.
-  int32_t min_days_between_changes = 0;
+  // A promise of what the shop has not bought yet (basis lead_time: today + the supplier's lead
+  // time) moves with every day nothing is bought. Such drift (a new order or the timers touched
+  // the SKU, and the line stays on lead time) is told at most once per this many days; a move
+  // within them is a revision (shown, not told). News (a purchase order placed or moved, new terms
+  // or settings, a receipt) is told at once. 0: drift is told like news.
+  int32_t min_days_between_changes = 7;
   int32_t handling_days = 1;                         // every location without its own entry
   std::map<std::string, int32_t> location_handling;  // location code -> working days
   int32_t default_lead_time_days = 14;               // SKUs without supplier terms

@@ -105,7 +105,7 @@ json WithTold(json promise, const json& told) {
 }
 
 const json kDefaultSettings = {{"threshold_working_days", 2},
-                               {"min_days_between_changes", 0},
+                               {"min_days_between_changes", 7},
                                {"handling_days", 1},
                                {"handling_days_by_location", json::array()},
                                {"default_lead_time_days", 14},
