@@ -13,12 +13,7 @@ namespace belofte::cli {
 
 namespace {
 
-constexpr std::string_view kVendor = "Vendor";
-constexpr std::string_view kScheduled = "Scheduled Delivery Date";
-constexpr std::string_view kDelivered = "Delivered to Client Date";
-constexpr std::string_view kPoSent = "PO Sent to Vendor Date";
-constexpr std::string_view kQuantity = "Line Item Quantity";
-constexpr std::string_view kShipmentMode = "Shipment Mode";
+using namespace scms_columns;
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr size_t kChunkBytes = 1 << 16;
 constexpr int kPivotYear = 70;  // two-digit years below it are 20yy, from it 19yy

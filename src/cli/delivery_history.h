@@ -26,6 +26,16 @@
 
 namespace belofte::cli {
 
+// The header names the reader looks columns up by (tests write files from these, not copies).
+namespace scms_columns {
+inline constexpr std::string_view kVendor = "Vendor";
+inline constexpr std::string_view kScheduled = "Scheduled Delivery Date";
+inline constexpr std::string_view kDelivered = "Delivered to Client Date";
+inline constexpr std::string_view kPoSent = "PO Sent to Vendor Date";
+inline constexpr std::string_view kQuantity = "Line Item Quantity";
+inline constexpr std::string_view kShipmentMode = "Shipment Mode";
+}  // namespace scms_columns
+
 // A date in one of the file's forms:
 //   "02-Jun-06"  dd-Mon-yy (the delivery columns);
 //   "11/13/06"   m/d/yy (PQ and PO dates);

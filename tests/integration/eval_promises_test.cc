@@ -19,7 +19,7 @@ namespace belofte {
 namespace {
 
 using belofte::testing::Dmy;
-constexpr const char* kHeader = belofte::testing::kScmsHeader;
+const std::string kHeader = belofte::testing::ScmsHeader();
 
 
 // "3/1/07" (m/d/yy, one of the PO date forms).

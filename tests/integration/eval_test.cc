@@ -19,7 +19,7 @@ namespace belofte {
 namespace {
 
 using belofte::testing::Dmy;
-constexpr const char* kHeader = belofte::testing::kScmsHeader;
+const std::string kHeader = belofte::testing::ScmsHeader();
 
 
 // One synthetic row: `scheduled` as dd-Mon-yy, delivered `delay` days later.
@@ -31,7 +31,7 @@ std::string Row(int id, const std::string& vendor_field, const std::string& po_d
   row.po_sent = po_date;
   row.scheduled = scheduled;
   row.delivered = delivered;
-  row.description = "\"Widget, blue, 10 \"\"pack\"\"\nsecond line\"";  // quoting, as real rows need
+  row.note = "\"Widget, blue, 10 \"\"pack\"\"\nsecond line\"";  // quoting, as real rows need
   return belofte::testing::ScmsLine(row, "\r\n");
 }
 

@@ -1,22 +1,28 @@
 // scms_csv.h — synthetic delivery histories for the eval tests, written by the tests themselves.
 //
-// The header holds only the columns the reader looks up by name (src/cli/delivery_history.cc)
-// plus two it ignores, in an order of our own: the reader finds columns by their names, so a file
-// of the same format with more columns in another order reads the same. No row, header or value
-// of the real data file is copied here.
+// The header is built from the reader's own column names (cli::scms_columns) plus two columns of
+// our own that it ignores ("Row", "Note"), in an order of our own: the reader finds columns by
+// name, so this proves it also skips unknown columns and does not depend on their order. Nothing
+// of the evaluation data is held here.
 #pragma once
 
 #include <string>
 
+#include "cli/delivery_history.h"
 #include "domain/time.h"
 
 namespace belofte::testing {
 
-inline constexpr const char* kScmsHeader =
-    "ID,Vendor,Shipment Mode,PO Sent to Vendor Date,Scheduled Delivery Date,Delivered to Client Date,"
-    "Item Description,Line Item Quantity";
+inline std::string ScmsHeader() {
+  using namespace cli::scms_columns;
+  std::string header = "Row";
+  for (std::string_view column : {kVendor, kShipmentMode, kPoSent, kScheduled, kDelivered}) {
+    (header += ',') += column;
+  }
+  return (header += ",Note,") += kQuantity;
+}
 
-// One row. `vendor` and `description` are written as given (quote them for commas or newlines);
+// One row. `vendor` and `note` are written as given (quote them for commas or newlines);
 // dates are the file's text forms ("02-Jun-06", "3/1/07", "Date Not Captured", ...).
 struct ScmsRow {
   int id = 0;
@@ -25,13 +31,13 @@ struct ScmsRow {
   std::string po_sent;
   std::string scheduled;
   std::string delivered;
-  std::string description = "Widget";
+  std::string note = "Widget";
   int quantity = 25;
 };
 
 inline std::string ScmsLine(const ScmsRow& r, const char* eol = "\n") {
   return std::to_string(r.id) + "," + r.vendor + "," + r.mode + "," + r.po_sent + "," + r.scheduled + "," +
-         r.delivered + "," + r.description + "," + std::to_string(r.quantity) + eol;
+         r.delivered + "," + r.note + "," + std::to_string(r.quantity) + eol;
 }
 
 // "02-Jun-06" (the delivery columns' form).
