@@ -159,26 +159,14 @@ void Engine::ActOnOverdue(Execution& x, const Order& order, const std::vector<Li
     x.Emit(std::move(notice));
     return;
   }
-  std::set<std::pair<std::string, LocationIndex>> released;
+  // The waiting part only, bundles in whole units, freed stock to the next in line: a cancel of
+  // the waiting part, as the customer's own from the status page.
+  CancelOrder cancel{order.id, {}, reason, x.at(), /*waiting_only=*/true};
   for (LineId id : customer_lines) {
-    const Order& now = *state_.FindOrder(order.id);
-    if (const BundleLine* bundle = now.FindBundle(id)) {
-      // Whole bundle units: every component gives up its share of a waiting bundle unit, its
-      // allocated units included when it waits for less; those go to the next in line.
-      const Quantity waiting = BundleSplit(now, *bundle).backordered;
-      for (const auto& c : now.lines) {
-        if (c.bundle_line != id) continue;
-        const Quantity units = Min(waiting * c.per_bundle, c.remaining());
-        if (units > c.backordered) {
-          for (const auto& a : c.allocations) released.emplace(c.sku, a.location);
-        }
-        CancelLine(x, now, c, units, reason);
-      }
-    } else if (const OrderLine* line = state_.FindLine(id).second) {
-      CancelLine(x, now, *line, line->backordered, reason);
-    }
+    const BundleLine* bundle = order.FindBundle(id);
+    cancel.lines.push_back(LineQuantity{id, bundle ? bundle->quantity : state_.FindLine(id).second->quantity});
   }
-  for (const auto& [sku, location] : released) FillQueue(x, sku, location);
+  (void)Do(cancel, x);  // valid by construction: lines of the order, reason a known word
 }
 
 void Engine::CheckCompensation(Execution& x, const Order& order) {
