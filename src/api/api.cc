@@ -205,6 +205,13 @@ struct Api::Call {
     return static_cast<size_t>(*v);
   }
 
+  // The order id of the path (`:id`); nullopt after answering 404.
+  std::optional<OrderId> OrderIdParam() {
+    auto id = ParseId(params["id"]);
+    if (!id) Answer(Problem(NotFound("unknown_order", "No order with id '" + params["id"] + "'.")));
+    return id;
+  }
+
   // A cursor that is the last id seen (0 when absent) into *after; false after answering 400.
   bool IdCursor(uint64_t* after) {
     std::string cursor = Query("cursor");
@@ -363,11 +370,7 @@ void Api::Dispatch(const CallPtr& call) {
       return s ? std::optional<Money>(s->product.price) : std::nullopt;
     });
   };
-  auto order_id = [&]() -> std::optional<OrderId> {
-    auto id = ParseId(call->params["id"]);
-    if (!id) call->Answer(Problem(NotFound("unknown_order", "No order with id '" + call->params["id"] + "'.")));
-    return id;
-  };
+  auto order_id = [&call] { return call->OrderIdParam(); };
   // Renders an order after a command, with what it passed on to other orders.
   auto order_change = [this](int status) {
     return [this, status](const engine::Engine& e, const engine::Outcome& out) {
@@ -979,11 +982,7 @@ std::string TimelineSummary(std::string_view type, const json& d) {
 
 bool Api::DispatchNotices(const CallPtr& call, const std::string& op, const ParseContext& ctx) {
   const std::string& body = call->request.body;
-  auto order_id = [&]() -> std::optional<OrderId> {
-    auto id = ParseId(call->params["id"]);
-    if (!id) call->Answer(Problem(NotFound("unknown_order", "No order with id '" + call->params["id"] + "'.")));
-    return id;
-  };
+  auto order_id = [&call] { return call->OrderIdParam(); };
   auto unknown_order = [&](OrderId id) {
     call->Answer(Problem(NotFound("unknown_order", "No order with id " + std::to_string(id) + ".")
                              .With("order_id", std::to_string(id))));
