@@ -424,10 +424,7 @@ void Engine::ReleaseUnpaid(Execution& x) {
       // the units only change hands (the SKU's waiting total stays); a bundle's waiting units
       // would grow: not when a component line waits in the queue, nor for a component of a
       // bundle that may not wait without limit (deny, or a cap).
-      if (std::any_of(sku.queue.begin(), sku.queue.end(),
-                      [&](const QueueKey& k) { return state_.FindLine(k.line).second->is_component(); })) {
-        continue;
-      }
+      if (sku.bundle_backordered.positive()) continue;  // a component line waits in the queue
       if (line.is_component() && order.FindBundle(line.bundle_line) &&
           state_.skus.at(order.FindBundle(line.bundle_line)->sku).product.backorder.Headroom(kNoUnits)) {
         continue;
